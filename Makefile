@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app ntm_intranet
+STAMP := $(VENV)/.installed-stamp
+MO := translations/en/LC_MESSAGES/messages.mo
+# The demo is the 2015 plan: by default `make run` shows it on 22/06/2015 (between the two report
+# deadlines). `NTM_TODAY= make run` uses the real date.
+NTM_TODAY ?= 2015-06-22
+export NTM_TODAY
+
+.PHONY: run test test-fast lint install migrate seed messages bench clean
+
+run: install $(MO) ## venv, install, migrate, demo data if empty, serve on http://127.0.0.1:5000
+	$(FLASK) db upgrade
+	$(FLASK) ntm seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
+
+test: install $(MO) lint ## the whole suite, browser tests included
+	NTM_TODAY= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install $(MO) ## everything but the browser tests
+	NTM_TODAY= $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(MO): translations/en/LC_MESSAGES/messages.po | install
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages
+
+messages: install ## re-extract the translatable strings and update the English catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: install
+	$(FLASK) ntm seed-demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,106 @@
+"""NTM Intranet: the five-year summary of the NTM emulation movement of a district."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = Path(os.environ.get("NTM_INSTANCE_PATH") or ROOT / "instance").resolve()
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(load_config(instance_path))
+    if test_config:
+        app.config.update(test_config)
+    Path(app.config["NTM_UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+
+    from .cli import ntm
+
+    app.cli.add_command(ntm)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
+                     render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh",
+                   default_translation_directories=str(ROOT / "translations"))
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = "basic"
+
+    from . import models  # noqa: F401  (every table registered before migrations look)
+    from .auth.models import User
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        user = db.session.execute(db.select(User).filter_by(session_token=token)).scalar_one_or_none()
+        return user if user is not None and user.active else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from .auth.views import unauthorized_response
+
+        return unauthorized_response()
+
+
+def _select_locale() -> str:
+    chosen = session.get("lang") if request else None
+    return chosen if chosen in ("vi", "en") else "vi"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .campaigns.views import bp as campaigns_bp
+    from .main.views import bp as main_bp
+    from .org.views import bp as org_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(org_bp, url_prefix="/admin")
+    app.register_blueprint(campaigns_bp)
+
+    from .auth.access import enforce
+
+    app.before_request(enforce)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing on a busy file."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.close()
+
+
+__all__ = ["create_app"]

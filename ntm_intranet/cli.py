@@ -1,0 +1,102 @@
+"""`flask ntm ...`: the commands operations scripts and cron rely on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from .auth.models import User
+from .auth.roles import Role
+from .extensions import db
+from .org.models import Unit
+
+
+@click.group()
+def ntm():
+    """NTM Intranet commands."""
+
+
+@ntm.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no unit and no account yet.")
+@with_appcontext
+def seed_demo(if_empty: bool):
+    """Load the demo of plan 76/KH-UBND (idempotent). Never on a real installation."""
+    from .seed import load_demo
+
+    if if_empty and (db.session.execute(db.select(Unit.id).limit(1)).first()
+                     or db.session.execute(db.select(User.id).limit(1)).first()):
+        click.echo("Database not empty: demo data not loaded.")
+        return
+    added = load_demo()
+    click.echo("Demo data: " + ", ".join(f"{k} +{v}" for k, v in added.items()))
+
+
+@ntm.command("create-user")
+@click.argument("username")
+@click.option("--password", required=True, help="Initial password; the user must change it at first login.")
+@click.option("--role", "roles", multiple=True, required=True,
+              help="admin, coordinator, finance, secretary, member, chair or reporter (repeatable).")
+@click.option("--unit", "unit_code", default=None, help="Unit code (required for a reporter).")
+@click.option("--name", "full_name", default=None, help="Full name (defaults to the username).")
+@click.option("--email", default=None)
+@with_appcontext
+def create_user(username, password, roles, unit_code, full_name, email):
+    """Create an account."""
+    from .auth.rules import password_problems
+    from .org import services
+
+    valid = {r.value for r in Role}
+    unknown = [r for r in roles if r not in valid]
+    if unknown:
+        raise click.UsageError(f"Unknown role(s): {', '.join(unknown)}. Valid roles: {', '.join(sorted(valid))}.")
+    username = username.strip().lower()
+    if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
+        raise click.ClickException(f"User '{username}' already exists.")
+    unit = None
+    if unit_code:
+        unit = db.session.execute(db.select(Unit).filter_by(code=unit_code)).scalar_one_or_none()
+        if unit is None:
+            raise click.ClickException(f"Unknown unit code '{unit_code}'.")
+    if "reporter" in roles and unit is None:
+        raise click.UsageError("A reporter needs --unit CODE.")
+    problems = password_problems(password, username)
+    if problems:
+        raise click.ClickException("Password refused: " + " ".join(problems))
+    services.create_user(username=username, full_name=full_name or username, roles=roles, unit=unit,
+                         email=email, password=password)
+    click.echo(f"Created user '{username}' ({', '.join(roles)}); password must be changed at first login.")
+
+
+def _import(kind: str, path: Path):
+    from .org import importer
+
+    try:
+        run = importer.import_units if kind == "units" else importer.import_users
+        result = run(path.name, path.read_bytes())
+    except importer.SheetError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not result.ok:
+        for line, message in result.errors:
+            click.echo(f"line {line}: {message}", err=True)
+        raise click.ClickException(f"{len(result.errors)} row(s) with errors: nothing imported.")
+    click.echo(f"Imported: {result.created} created, {result.updated} updated.")
+    for username, full_name, password in result.passwords:
+        click.echo(f"{username}\t{full_name}\t{password}")
+
+
+@ntm.command("import-units")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_units(file: Path):
+    """Import units from an .xlsx or .csv sheet (all rows or none)."""
+    _import("units", file)
+
+
+@ntm.command("import-users")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_users(file: Path):
+    """Import accounts from an .xlsx or .csv sheet (all rows or none); prints generated passwords."""
+    _import("users", file)

@@ -1,0 +1,91 @@
+"""Jinja filters and globals: Vietnamese dates and money, the navigation of the current user."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from . import clock
+from .auth.access import ANY_USER, PUBLIC, access_of
+from .auth.roles import ROLE_LABELS
+from .campaigns.rules import countdown
+from .org.models import UNIT_KIND_LABELS
+
+# (endpoint, label): shown to whoever may open the endpoint, so the menu and the access rules can
+# never disagree.
+NAVIGATION = [
+    ("main.index", _l("Trang chủ")),
+    ("campaigns.index", _l("Kế hoạch")),
+    ("org.units", _l("Đơn vị")),
+    ("org.users", _l("Tài khoản")),
+    ("org.audit", _l("Nhật ký")),
+]
+
+
+def may_open(endpoint: str, user=None) -> bool:
+    user = user or current_user
+    rule = access_of(current_app.view_functions.get(endpoint))
+    if rule == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return rule == ANY_USER or bool(rule and user.roles & rule)
+
+
+def dmy(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = clock.to_local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def dmyhm(value) -> str:
+    if value is None:
+        return ""
+    return clock.to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def money(value) -> str:
+    """1150000 -> '1.150.000' (Vietnamese thousands separator)."""
+    if value is None:
+        return ""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def unit_total(milestone, unit_counts: dict[str, int]) -> int:
+    """How many active units a milestone applies to."""
+    return sum(unit_counts.get(kind, 0) for kind in milestone.kinds)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(dmy)
+    app.add_template_filter(dmyhm)
+    app.add_template_filter(money)
+    app.add_template_global(may_open)
+    app.add_template_global(unit_total)
+
+    @app.template_filter("unit_kind_label")
+    def _unit_kind_label(kind: str) -> str:
+        return str(UNIT_KIND_LABELS.get(kind, kind))
+
+    @app.template_filter("countdown")
+    def _countdown(due: date):
+        return countdown(due, clock.today())
+
+    @app.context_processor
+    def globals_():
+        nav = []
+        if getattr(current_user, "is_authenticated", False) and not current_user.must_change_password:
+            nav = [(ep, label) for ep, label in NAVIGATION if may_open(ep)]
+        return {
+            "nav_items": nav,
+            "today": clock.today(),
+            "clock_frozen": clock.is_frozen(),
+            "role_labels": ROLE_LABELS,
+            "languages": current_app.config["NTM_LANGUAGES"],
+            "current_endpoint": request.endpoint,
+        }
