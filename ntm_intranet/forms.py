@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from .text import clean, clean_multiline
 
@@ -20,3 +21,8 @@ class BaseForm(FlaskForm):
             if extra:
                 options["filters"] = tuple(unbound_field.kwargs.get("filters", ())) + extra
             return unbound_field.bind(form=form, **options)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

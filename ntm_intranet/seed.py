@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .auth.models import User
+from .auth.models import User, hash_password
 from .auth.roles import Role
 from .campaigns.models import Campaign, Criterion, Milestone
 from .extensions import db
@@ -172,12 +172,14 @@ def load_demo() -> dict[str, int]:
     db.session.flush()
 
     usernames = set(db.session.execute(db.select(User.username)).scalars())
+    # One hash for the one published password: scrypt is slow on purpose, 47 times would be felt.
+    demo_hash = hash_password(DEMO_PASSWORD)
 
     def account(username, full_name, position, roles, unit_code):
         if username in usernames:
             return
         org.create_user(username=username, full_name=full_name, position=position, roles=roles,
-                        unit=units.get(unit_code), password=DEMO_PASSWORD, must_change_password=False,
+                        unit=units.get(unit_code), password_hash=demo_hash, must_change_password=False,
                         is_demo=True, commit=False)
         usernames.add(username)
         added["users"] += 1

@@ -64,6 +64,8 @@ def make_app(**overrides):
         "NTM_UPLOAD_DIR": str(_INSTANCE / "uploads"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
+        # scrypt at a low cost: the same algorithm, a hundredth of the time (never in production).
+        "NTM_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
     config.update(overrides)
     return create_app(config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from ntm_intranet.extensions import db
 from ntm_intranet.org import services as org
 from ntm_intranet.org.models import Unit
 
@@ -25,3 +26,8 @@ def user(username=None, roles=("reporter",), unit=None, password=PASSWORD, must_
                                  roles=roles, unit=unit, password=password, active=active,
                                  must_change_password=must_change)
     return account
+
+
+def count(model) -> int:
+    """How many rows of this model the database holds."""
+    return db.session.scalar(db.select(db.func.count()).select_from(model))

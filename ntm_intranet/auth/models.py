@@ -3,12 +3,18 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from .roles import HOME_PRIORITY, Role
+
+
+def hash_password(password: str) -> str:
+    """scrypt with Werkzeug's strong defaults; tests may set a cheaper NTM_PASSWORD_HASH_METHOD."""
+    return generate_password_hash(password, method=current_app.config.get("NTM_PASSWORD_HASH_METHOD", "scrypt"))
 
 
 class User(db.Model):
@@ -52,7 +58,7 @@ class User(db.Model):
 
     # Passwords -------------------------------------------------------------------------------
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

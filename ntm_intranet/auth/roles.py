@@ -36,11 +36,15 @@ ALL_ROLES = frozenset(Role)
 
 def parse_role(value: str) -> Role | None:
     """A role from its key ("reporter") or its Vietnamese label, lenient on case and accents."""
+    from flask_babel import force_locale
+
     from ..text import fold
 
     key = fold(value)
+    with force_locale("vi"):  # a sheet is written in Vietnamese whatever the reader's language
+        labels = {role: fold(str(ROLE_LABELS[role])) for role in Role}
     for role in Role:
-        if key in (role.value, fold(str(ROLE_LABELS[role]))):
+        if key in (role.value, labels[role]):
             return role
     aliases = {"dieu phoi": Role.COORDINATOR, "tai chinh": Role.FINANCE, "thu ky": Role.SECRETARY,
                "thanh vien": Role.MEMBER, "chu tich": Role.CHAIR, "bao cao": Role.REPORTER,

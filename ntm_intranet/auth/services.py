@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from functools import cache
+
+from flask import current_app
+from werkzeug.security import check_password_hash
 
 from .. import audit, clock
 from ..extensions import db
-from .models import User
+from .models import User, hash_password
 
-# Checked when the username is unknown, so a wrong username costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0", method="scrypt")
+
+@cache
+def _dummy_hash(_method: str) -> str:
+    """Checked when the username is unknown, so a wrong username costs as long as a wrong password."""
+    return hash_password("not-a-real-password-0")
 
 
 def authenticate(username: str, password: str) -> tuple[User | None, str | None]:
@@ -18,7 +24,7 @@ def authenticate(username: str, password: str) -> tuple[User | None, str | None]
         db.select(User).filter_by(username=(username or "").strip().lower())
     ).scalar_one_or_none()
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config.get("NTM_PASSWORD_HASH_METHOD", "scrypt")), password)
         audit.record("login_failed", object_type="user", summary=f"username={username[:80]!r}")
         db.session.commit()
         return None, "invalid"

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import BaseForm
+from ..forms import BaseForm, choices
 from ..org.forms import MultiCheckboxField
 from ..org.models import UNIT_KIND_LABELS
 from .models import MILESTONE_KIND_LABELS
@@ -52,10 +52,11 @@ class CampaignForm(BaseForm):
 
 
 class MilestoneForm(BaseForm):
-    kind = SelectField(_l("Loại mốc"), choices=[(k.value, v) for k, v in MILESTONE_KIND_LABELS.items()])
+    kind = SelectField(_l("Loại mốc"), choices=choices((k.value, v) for k, v in MILESTONE_KIND_LABELS.items()))
     title = StringField(_l("Nội dung"), validators=[DataRequired(_l("Vui lòng nhập nội dung mốc.")),
                                                    Length(max=200)])
-    unit_kinds = MultiCheckboxField(_l("Áp dụng cho"), choices=[(k.value, v) for k, v in UNIT_KIND_LABELS.items()])
+    unit_kinds = MultiCheckboxField(_l("Áp dụng cho"),
+                                    choices=choices((k.value, v) for k, v in UNIT_KIND_LABELS.items()))
     due_date = VnDateField(_l("Hạn (dd/mm/yyyy)"), validators=[DataRequired(DATE_MESSAGE)])
 
     def validate_unit_kinds(self, field):

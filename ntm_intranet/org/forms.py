@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.roles import ROLE_LABELS, Role
-from ..forms import BaseForm
+from ..forms import BaseForm, choices
 from .models import UNIT_KIND_LABELS
 
 CODE_RULE = Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Mã chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang."))
@@ -23,7 +23,7 @@ class UnitForm(BaseForm):
                                                     CODE_RULE])
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(_l("Vui lòng nhập tên đơn vị.")),
                                                      Length(max=160)])
-    kind = SelectField(_l("Loại đơn vị"), choices=[(k.value, v) for k, v in UNIT_KIND_LABELS.items()])
+    kind = SelectField(_l("Loại đơn vị"), choices=choices((k.value, v) for k, v in UNIT_KIND_LABELS.items()))
     parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=int, validators=[Optional()])
     sort_order = IntegerField(_l("Thứ tự hiển thị"), default=0, validators=[Optional()])
     active = BooleanField(_l("Đang hoạt động"), default=True)
@@ -39,7 +39,7 @@ class UserForm(BaseForm):
     position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("Thư điện tử"), validators=[Optional(), Email(_l("Địa chỉ thư điện tử không hợp lệ.")),
                                                       Length(max=120)])
-    roles = MultiCheckboxField(_l("Vai trò"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    roles = MultiCheckboxField(_l("Vai trò"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()))
     unit_id = SelectField(_l("Đơn vị"), coerce=int, validators=[Optional()])
     active = BooleanField(_l("Đang hoạt động"), default=True)
 

@@ -156,12 +156,13 @@ def _active(value: str) -> bool | None:
 # Units
 
 UNIT_COLUMNS = {
-    "code": ("ma don vi", "ma", "code", "ma dvhc", "ma so"),
-    "name": ("ten don vi", "ten", "name", "don vi"),
-    "kind": ("loai don vi", "loai", "kind", "cap"),
-    "parent": ("don vi cap tren", "ma don vi cap tren", "cap tren", "parent"),
-    "sort_order": ("thu tu", "stt", "order", "sort order"),
-    "active": ("hoat dong", "trang thai", "active"),
+    "code": ("ma don vi", "ma", "code", "ma dvhc", "ma so", "unit code"),
+    "name": ("ten don vi", "ten", "name", "don vi", "unit name", "unit"),
+    "kind": ("loai don vi", "loai", "kind", "cap", "type", "unit type"),
+    "parent": ("don vi cap tren", "ma don vi cap tren", "cap tren", "parent", "parent unit", "parent code",
+               "parent unit code"),
+    "sort_order": ("thu tu", "stt", "order", "sort order", "display order"),
+    "active": ("hoat dong", "dang hoat dong", "trang thai", "active", "status"),
 }
 
 _KIND_ALIASES = {
@@ -207,13 +208,14 @@ def import_units(filename: str, data: bytes) -> ImportResult:
         if active is None:
             errors.append(_("cột hoạt động phải là “có” hoặc “không”"))
         sort_text = rec.get("sort_order", "")
-        if sort_text and not sort_text.isdigit():
+        sort_ok = sort_text.isdecimal()
+        if sort_text and not sort_ok:
             errors.append(_("thứ tự phải là số"))
         if code and code not in seen:
             seen[code] = line
         if errors:
             result.errors.append((line, "; ".join(errors)))
-        parsed.append((line, code, name, kind, rec.get("parent", ""), active, int(sort_text or 0)))
+        parsed.append((line, code, name, kind, rec.get("parent", ""), active, int(sort_text) if sort_ok else 0))
 
     all_codes = set(existing) | set(seen)
     for line, code, _name, _k, parent, *_rest in parsed:
@@ -280,14 +282,14 @@ def _cycles(parsed, existing) -> list[tuple[int, str]]:
 # Accounts
 
 USER_COLUMNS = {
-    "username": ("ten dang nhap", "username", "tai khoan", "login"),
+    "username": ("ten dang nhap", "username", "tai khoan", "login", "user name"),
     "full_name": ("ho va ten", "ho ten", "full name", "name", "ten"),
     "email": ("thu dien tu", "email", "e mail"),
     "position": ("chuc vu", "position"),
     "roles": ("vai tro", "roles", "role", "quyen"),
-    "unit": ("ma don vi", "don vi", "unit", "unit code"),
-    "active": ("hoat dong", "trang thai", "active"),
-    "password": ("mat khau", "password", "mat khau tam"),
+    "unit": ("ma don vi", "don vi", "unit", "unit code", "units"),
+    "active": ("hoat dong", "dang hoat dong", "trang thai", "active", "status"),
+    "password": ("mat khau", "password", "mat khau tam", "temporary password"),
 }
 _USERNAME = re.compile(r"^[a-z0-9_.-]{1,80}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -315,16 +317,17 @@ def import_users(filename: str, data: bytes) -> ImportResult:
         full_name = rec.get("full_name", "")
         if not full_name:
             errors.append(_("thiếu họ và tên"))
-        roles = []
+        roles, unknown_roles = [], []
         for part in re.split(r"[,;/+\n]", rec.get("roles", "")):
             if not part.strip():
                 continue
             role = parse_role(part)
             if role is None:
-                errors.append(_("vai trò “%(r)s” không rõ", r=part.strip()))
+                unknown_roles.append(part.strip())
             else:
                 roles.append(role)
-        if not roles and not any("vai trò" in e for e in errors):
+        errors.extend(_("vai trò “%(r)s” không rõ", r=name) for name in unknown_roles)
+        if not roles and not unknown_roles:
             errors.append(_("thiếu vai trò"))
         unit = None
         unit_text = rec.get("unit", "")

@@ -47,6 +47,7 @@ def save_unit(unit: Unit, data: dict) -> Unit:
         setattr(unit, key, value)
     db.session.add(unit)
     db.session.flush()
+    db.session.expire(unit, ["parent"])  # parent_id may have changed: reload the parent for the log
     audit.record("unit_updated" if before else "unit_created", unit, before=before, after=unit.as_dict(),
                  summary=f"{unit.code} {unit.name}")
     db.session.commit()
@@ -68,13 +69,17 @@ def user_dict(user: User) -> dict:
 
 def create_user(*, username: str, full_name: str, roles, unit: Unit | None = None, email: str | None = None,
                 position: str | None = None, password: str | None = None, active: bool = True,
-                must_change_password: bool = True, is_demo: bool = False, commit: bool = True) -> tuple[User, str]:
-    """Create an account; returns it with its password (generated when none is given)."""
-    password = password or temporary_password()
+                must_change_password: bool = True, is_demo: bool = False, commit: bool = True,
+                password_hash: str | None = None) -> tuple[User, str | None]:
+    """Create an account; returns it with its password (generated when neither it nor a hash is given)."""
     user = User(username=username.strip().lower(), full_name=full_name, email=email or None,
                 position=position or None, unit=unit, active=active,
                 must_change_password=must_change_password, is_demo=is_demo, created_at=clock.now())
-    user.set_password(password)
+    if password_hash:
+        user.password_hash = password_hash
+    else:
+        password = password or temporary_password()
+        user.set_password(password)
     user.set_roles(roles)
     db.session.add(user)
     db.session.flush()

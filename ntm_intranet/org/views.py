@@ -12,6 +12,7 @@ from ..auth.access import roles
 from ..auth.models import User, UserRole
 from ..auth.roles import Role
 from ..extensions import db
+from ..forms import choices
 from . import importer, services
 from .forms import ImportForm, UnitForm, UserForm
 from .models import Unit
@@ -21,7 +22,18 @@ bp = Blueprint("org", __name__)
 
 def _unit_choices(blank_label: str, exclude: int | None = None):
     units = services.units_ordered(include_inactive=False)
-    return [(0, blank_label)] + [(u.id, f"{u.name} ({u.code})") for u in units if u.id != exclude]
+    return choices([(0, blank_label)] + [(u.id, f"{u.name} ({u.code})") for u in units if u.id != exclude])
+
+
+def _is_self_or_below(candidate_id: int | None, unit_id: int | None) -> bool:
+    """True when candidate_id is unit_id or one of its descendants: as parent it would make a loop."""
+    seen = set()
+    while candidate_id and unit_id and candidate_id not in seen:
+        if candidate_id == unit_id:
+            return True
+        seen.add(candidate_id)
+        candidate_id = db.session.scalar(db.select(Unit.parent_id).filter_by(id=candidate_id))
+    return False
 
 
 def _get_or_404(model, object_id):
@@ -59,6 +71,8 @@ def unit_form(unit_id: int | None = None):
             .scalar_one_or_none()
         if clash:
             form.code.errors.append(_("Mã này đã dùng cho đơn vị “%(n)s”.", n=clash.name))
+        elif _is_self_or_below(form.parent_id.data, unit_id):
+            form.parent_id.errors.append(_("Không thể chọn đơn vị cấp dưới của chính đơn vị này làm cấp trên."))
         else:
             services.save_unit(unit, {
                 "code": form.code.data, "name": form.name.data, "kind": form.kind.data,
