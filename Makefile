@@ -39,8 +39,8 @@ $(MO): translations/en/LC_MESSAGES/messages.po | install
 	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages
 
 messages: install ## re-extract the translatable strings and update the English catalogue
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -w 120 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages -w 120 --no-fuzzy-matching
 
 migrate: install
 	$(FLASK) db upgrade

@@ -119,23 +119,49 @@ def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _records(rows, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]):
-    """Map the header row onto canonical column names; yield (line, {name: value})."""
-    if not rows:
-        raise SheetError(_("Tệp không có dữ liệu."))
-    header_line, header = rows[0]
+HEADER_SEARCH_ROWS = 10
+
+# How a missing column is named in the message: as an office would write it.
+COLUMN_TITLES = {
+    "code": "Mã đơn vị", "name": "Tên đơn vị", "kind": "Loại", "username": "Tên đăng nhập",
+    "full_name": "Họ và tên", "roles": "Vai trò",
+}
+
+
+def _header_index(header: list[str], columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
     index = {}
     for position, title in enumerate(header):
-        key = re.sub(r"[^a-z0-9 ]", " ", fold(title))
-        key = " ".join(key.split())
+        key = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(title)).split())
         for name, aliases in columns.items():
             if key in aliases and name not in index:
                 index[name] = position
-    missing = [name for name in required if name not in index]
-    if missing:
-        raise SheetError(_("Dòng tiêu đề (dòng %(line)d) thiếu cột: %(cols)s.", line=header_line,
-                           cols=", ".join(columns[name][0] for name in missing)))
-    for line, cells in rows[1:]:
+    return index
+
+
+def _find_header(rows, columns, required):
+    for position, (line, header) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        index = _header_index(header, columns)
+        if all(name in index for name in required):
+            return position, line, index
+    return None
+
+
+def _records(rows, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]):
+    """Find the header row (offices often put a title above it), then yield (line, {name: value})."""
+    if not rows:
+        raise SheetError(_("Tệp không có dữ liệu."))
+    found = _find_header(rows, columns, required)
+    if found is None:
+        index = _header_index(rows[0][1], columns)
+        missing = [name for name in required if name not in index]
+        raise SheetError(_("Không tìm thấy dòng tiêu đề có đủ các cột bắt buộc (thiếu: %(cols)s). Dòng tiêu đề "
+                           "phải nằm trong %(n)d dòng đầu của tệp.",
+                           cols=", ".join(COLUMN_TITLES.get(name, name) for name in missing), n=HEADER_SEARCH_ROWS))
+    position, header_line, index = found
+    data = rows[position + 1:]
+    if not data:
+        raise SheetError(_("Tệp chỉ có dòng tiêu đề (dòng %(line)d), không có dòng dữ liệu nào.", line=header_line))
+    for line, cells in data:
         yield line, {name: (cells[pos] if pos < len(cells) else "") for name, pos in index.items()}
 
 
@@ -208,9 +234,9 @@ def import_units(filename: str, data: bytes) -> ImportResult:
         if active is None:
             errors.append(_("cột hoạt động phải là “có” hoặc “không”"))
         sort_text = rec.get("sort_order", "")
-        sort_ok = sort_text.isdecimal()
+        sort_ok = sort_text.isdecimal() and int(sort_text) <= 1_000_000
         if sort_text and not sort_ok:
-            errors.append(_("thứ tự phải là số"))
+            errors.append(_("thứ tự phải là số từ 0 đến 1.000.000"))
         if code and code not in seen:
             seen[code] = line
         if errors:
