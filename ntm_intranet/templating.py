@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -87,5 +87,4 @@ def register(app: Flask) -> None:
             "clock_frozen": clock.is_frozen(),
             "role_labels": ROLE_LABELS,
             "languages": current_app.config["NTM_LANGUAGES"],
-            "current_endpoint": request.endpoint,
         }
