@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ntm_intranet
 STAMP := $(VENV)/.installed-stamp
 MO := translations/en/LC_MESSAGES/messages.mo
-# The demo is the 2015 plan: by default `make run` shows it on 22/06/2015 (between the two report
-# deadlines). `NTM_TODAY= make run` uses the real date.
-NTM_TODAY ?= 2015-06-22
+# The demo is the 2015 plan: by default `make run` shows it on 27/06/2015, two days after the
+# communes' report deadline, when the board has on-time, late and missing units.
+# `NTM_TODAY= make run` uses the real date.
+NTM_TODAY ?= 2015-06-27
 export NTM_TODAY
 
 .PHONY: run test test-fast lint install migrate seed messages bench clean

@@ -81,11 +81,13 @@ def _register_blueprints(app: Flask) -> None:
     from .campaigns.views import bp as campaigns_bp
     from .main.views import bp as main_bp
     from .org.views import bp as org_bp
+    from .reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp, url_prefix="/admin")
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(reports_bp)
 
     from .auth.access import enforce
 

@@ -100,3 +100,31 @@ def import_units(file: Path):
 def import_users(file: Path):
     """Import accounts from an .xlsx or .csv sheet (all rows or none); prints generated passwords."""
     _import("users", file)
+
+
+@ntm.command("remind")
+@with_appcontext
+def remind():
+    """Send today's scheduled reminders (for cron): N days before each due date, daily while overdue."""
+    from flask import current_app
+
+    from .reports.services import scheduled_reminders
+
+    with current_app.test_request_context("/"):
+        sent, skipped = scheduled_reminders()
+    click.echo(f"Reminders sent: {sent}; already sent today: {skipped}.")
+
+
+@ntm.command("seed-scale")
+@click.option("--units", default=10_000, show_default=True, help="Reporting units to create.")
+@click.option("--seed", default=2015, show_default=True, help="Random seed (same seed, same data).")
+@with_appcontext
+def seed_scale(units: int, seed: int):
+    """Build a synthetic province-scale campaign (for benchmarks), in a fresh database."""
+    import time as _time
+
+    from .scale import seed_scale as build
+
+    began = _time.perf_counter()
+    result = build(units, seed)
+    click.echo(", ".join(f"{k}: {v}" for k, v in result.items()) + f" in {_time.perf_counter() - began:.1f} s")

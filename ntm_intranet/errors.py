@@ -27,8 +27,8 @@ def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     if request.path.startswith("/healthz") or request.accept_mimetypes.best == "application/json":
         return jsonify({"status": "error", "code": code, "message": _(title)}), code
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
-    return render_template(template, code=code, title=_(title), message=detail or _(message)), code
+    # A whole page for htmx requests too: forms swap its #main (hx-select), and a message is never lost.
+    return render_template("errors/error.html", code=code, title=_(title), message=detail or _(message)), code
 
 
 def register(app: Flask) -> None:

@@ -134,9 +134,12 @@ def reporter_username(code: str) -> str:
     return f"bc-{code.lower()}"
 
 
-def load_demo() -> dict[str, int]:
-    """Add what is missing of the demo; returns how many rows of each kind were added."""
-    added = {"units": 0, "criteria": 0, "campaigns": 0, "milestones": 0, "users": 0}
+def load_demo(with_reports: bool = True) -> dict[str, int]:
+    """Add what is missing of the demo; returns how many rows of each kind were added.
+
+    With `with_reports`, also the units' dossiers as they stood on 27/06/2015 (once).
+    """
+    added = {"units": 0, "criteria": 0, "campaigns": 0, "milestones": 0, "users": 0, "reports": 0}
     units = {u.code: u for u in db.session.execute(db.select(Unit)).scalars()}
 
     def unit(code, name, kind, parent, order):
@@ -193,4 +196,8 @@ def load_demo() -> dict[str, int]:
         account(reporter_username(code), f"Cán bộ báo cáo – {name}", "Công chức phụ trách NTM", [Role.REPORTER],
                 code)
     db.session.commit()
+    if with_reports:
+        from .demo_reports import load_demo_reports
+
+        added["reports"] = load_demo_reports()
     return added

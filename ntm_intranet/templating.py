@@ -18,6 +18,8 @@ from .org.models import UNIT_KIND_LABELS
 # never disagree.
 NAVIGATION = [
     ("main.index", _l("Trang chủ")),
+    ("reports.board", _l("Tiến độ báo cáo")),
+    ("reports.totals", _l("Tổng hợp")),
     ("campaigns.index", _l("Kế hoạch")),
     ("org.units", _l("Đơn vị")),
     ("org.users", _l("Tài khoản")),
@@ -61,12 +63,40 @@ def unit_total(milestone, unit_counts: dict[str, int]) -> int:
     return sum(unit_counts.get(kind, 0) for kind in milestone.kinds)
 
 
+def km(metres) -> str:
+    """12500 metres -> '12,5' (Vietnamese decimal comma, dot thousands)."""
+    if metres is None:
+        return ""
+    whole, frac = divmod(int(metres), 1000)
+    text = f"{whole:,}".replace(",", ".")
+    frac_text = f"{frac:03d}".rstrip("0")
+    return f"{text},{frac_text}" if frac_text else text
+
+
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(dmy)
     app.add_template_filter(dmyhm)
     app.add_template_filter(money)
+    app.add_template_filter(km)
+    app.add_template_global(percent)
     app.add_template_global(may_open)
     app.add_template_global(unit_total)
+
+    @app.template_filter("state_text")
+    def _state_text(state, kind: str = "report") -> str:
+        from .exports.texts import state_text
+
+        return state_text(state, kind)
+
+    @app.template_global()
+    def unread_notifications() -> int:
+        from .reports.notifications import unread_count
+
+        return unread_count(current_user) if getattr(current_user, "is_authenticated", False) else 0
 
     @app.template_filter("unit_kind_label")
     def _unit_kind_label(kind: str) -> str:

@@ -27,6 +27,7 @@ from ntm_intranet.config import normalise_database_url  # noqa: E402
 from ntm_intranet.extensions import db  # noqa: E402
 
 DEMO_TODAY = date(2015, 6, 22)
+REPORTS_DAY = date(2015, 6, 27)
 PASSWORD = "Mat-khau-2015"
 
 
@@ -130,7 +131,17 @@ def demo(app):
     """The demo of plan 76/KH-UBND (units, criteria, campaign, one account per role and unit)."""
     from ntm_intranet.seed import load_demo
 
-    load_demo()
+    load_demo(with_reports=False)
+    return app
+
+
+@pytest.fixture
+def demo_reports(app):
+    """The whole demo as on 27/06/2015, the dossiers included (the app's clock is moved to that day)."""
+    from ntm_intranet.seed import load_demo
+
+    app.config["NTM_TODAY"] = REPORTS_DAY
+    load_demo(with_reports=True)
     return app
 
 

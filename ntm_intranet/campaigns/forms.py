@@ -44,6 +44,8 @@ class CampaignForm(BaseForm):
     period_end = IntegerField(_l("đến năm"), validators=[DataRequired(_l("Nhập năm kết thúc.")),
                                                         NumberRange(1990, 2100)])
     criteria_set = StringField(_l("Bộ tiêu chí NTM"), validators=[Length(max=40)])
+    remind_days_before = IntegerField(_l("Nhắc trước hạn (số ngày)"), default=3,
+                                      validators=[Optional(), NumberRange(1, 60, _l("Từ 1 đến 60 ngày."))])
     active = BooleanField(_l("Đang triển khai"), default=True)
 
     def validate_period_end(self, field):

@@ -39,6 +39,8 @@ class Campaign(db.Model):
     period_end: Mapped[int] = mapped_column(Integer)
     criteria_set: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Scheduled reminders: this many days before a due date, then daily while overdue.
+    remind_days_before: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     milestones = relationship("Milestone", lazy="selectin", cascade="all, delete-orphan",
                               order_by="(Milestone.due_date, Milestone.id)",
@@ -55,7 +57,14 @@ class Campaign(db.Model):
         return {"title": self.title, "doc_number": self.doc_number, "doc_date": self.doc_date.isoformat(),
                 "issuer": self.issuer, "signer": self.signer, "legal_bases": self.legal_bases,
                 "period": f"{self.period_start}-{self.period_end}", "criteria_set": self.criteria_set,
-                "active": self.active}
+                "active": self.active, "remind_days_before": self.remind_days_before}
+
+    def milestone_for(self, unit_kind: str, kind: str) -> Milestone | None:
+        """The unit kind's milestone of a kind ("report", "meeting"), if the campaign has one."""
+        for milestone in self.milestones:
+            if milestone.kind == kind and unit_kind in milestone.kinds:
+                return milestone
+        return None
 
 
 class Milestone(db.Model):

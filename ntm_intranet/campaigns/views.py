@@ -54,7 +54,8 @@ def campaign_form(campaign_id: int | None = None):
         else:
             data = {name: getattr(form, name).data for name in (
                 "title", "doc_number", "doc_date", "issuer", "signer", "legal_bases", "period_start",
-                "period_end", "criteria_set", "active")}
+                "period_end", "criteria_set", "active", "remind_days_before")}
+            data["remind_days_before"] = data["remind_days_before"] or 3
             services.save_campaign(campaign, data)
             flash(_("Đã lưu kế hoạch %(n)s.", n=campaign.doc_number), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))

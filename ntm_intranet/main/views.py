@@ -65,7 +65,12 @@ def home_admin():
 @bp.route("/home/coordinator")
 @roles(Role.COORDINATOR)
 def home_coordinator():
-    return render_template("main/home_coordinator.html", **_campaign_context())
+    from ..reports import services as reports
+
+    context = _campaign_context()
+    campaign = context["campaign"]
+    board = reports.board(campaign, clock.today(), per_page=10, sort="late") if campaign else None
+    return render_template("main/home_coordinator.html", board=board, **context)
 
 
 @bp.route("/home/finance")
@@ -110,14 +115,17 @@ def unit(unit_id: int):
 
 
 def _unit_page(unit: Unit):
+    from ..reports import services as reports
+
     campaign = campaigns.active_campaign()
-    milestones = campaign.milestones_for(unit.kind) if campaign else []
+    sub = reports.submission_for(campaign, unit) if campaign else None
+    states = reports.unit_states(campaign, unit, sub) if campaign else []
     reporters = list(db.session.execute(
         db.select(User).join(UserRole).filter(UserRole.role == Role.REPORTER.value, User.unit_id == unit.id)
         .order_by(User.full_name)
     ).scalars())
-    return render_template("main/unit.html", unit=unit, campaign=campaign, milestones=milestones,
-                           reporters=reporters)
+    return render_template("main/unit.html", unit=unit, campaign=campaign, states=states, sub=sub,
+                           reporters=reporters, reminders=reports.reminders_of(unit))
 
 
 @bp.route("/lang", methods=["POST"])

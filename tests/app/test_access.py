@@ -12,6 +12,7 @@ from ntm_intranet.auth.models import User
 from ntm_intranet.campaigns.models import Campaign
 from ntm_intranet.extensions import db
 from ntm_intranet.org.models import Unit
+from ntm_intranet.reports.models import ReportFile, Submission
 
 from ..conftest import csrf_token
 
@@ -48,7 +49,24 @@ EXPECTED = {
     "org.user_form": ADMIN,
     "org.reset_password": ADMIN,
     "org.import_users": ADMIN,
-    "org.audit": ADMIN,
+    "org.audit": {"admin", "coordinator"},
+    "reports.dossier": {"admin", "coordinator", "chair", "reporter"},
+    "reports.upload": {"reporter"},
+    "reports.meeting": {"reporter"},
+    "reports.figures": {"reporter"},
+    "reports.submit": {"reporter"},
+    "reports.review": {"coordinator"},
+    "reports.extension": {"coordinator"},
+    "reports.remind_unit": {"coordinator"},
+    "reports.download": {"admin", "coordinator", "chair", "reporter"},
+    "reports.board": {"admin", "coordinator", "chair"},
+    "reports.remind_all": {"coordinator"},
+    "reports.board_xlsx": {"admin", "coordinator", "chair"},
+    "reports.totals": {"admin", "coordinator", "chair"},
+    "reports.totals_xlsx": {"admin", "coordinator", "chair"},
+    "reports.totals_docx": {"admin", "coordinator", "chair"},
+    "reports.notification_list": ANY,
+    "reports.notification_count": ANY,
 }
 
 # One demo account per role; the secretary and the chair are board members too (as in the demo).
@@ -73,6 +91,8 @@ def _url(app, rule):
     }
     campaign = db.session.get(Campaign, values["campaign_id"])
     values["milestone_id"] = campaign.milestones[0].id
+    values["file_id"] = db.session.execute(db.select(ReportFile.id).join(Submission).filter(
+        Submission.unit_id == own_unit.id)).scalars().first()
     with app.test_request_context():
         from flask import url_for
 
@@ -87,8 +107,8 @@ def test_every_route_is_in_the_access_matrix(app):
 
 
 @pytest.mark.parametrize("role", [None, *ACCOUNTS])
-def test_each_role_reaches_exactly_the_routes_of_the_matrix(demo, as_user, role):
-    app = demo
+def test_each_role_reaches_exactly_the_routes_of_the_matrix(demo_reports, as_user, role):
+    app = demo_reports
     client = as_user(ACCOUNTS[role]) if role else app.test_client()
     held = ROLE_OF_ACCOUNT.get(ACCOUNTS.get(role), {role} if role else set())
     problems = []

@@ -228,8 +228,7 @@ def test_an_admin_cannot_remove_his_own_admin_role(app, admin):
     assert admin.get("/admin/users").status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/admin/units", "/admin/units/new", "/admin/users", "/admin/users/new",
-                                 "/admin/audit"])
+@pytest.mark.parametrize("url", ["/admin/units", "/admin/units/new", "/admin/users", "/admin/users/new"])
 def test_a_coordinator_is_refused_every_admin_page(demo, as_user, url):
     assert as_user("nnptnt").get(url).status_code == 403
 
@@ -268,3 +267,15 @@ def test_every_admin_change_leaves_an_event_in_the_audit_log_dated_dd_mm_yyyy(ap
 
     only_resets = admin.get("/admin/audit?action=password_reset").get_data(as_text=True)
     assert re.findall(r"<td><code>([a-z_]+)</code></td>", only_resets) == ["password_reset"]
+
+
+def test_the_coordinator_reads_the_reports_part_of_the_audit_log_only(demo_reports, as_user):
+    from ..conftest import post
+
+    coordinator = as_user("nnptnt")
+    post(coordinator, "/board/remind", {"which": "report"})
+    post(as_user("admin"), "/admin/units/new", {"code": "X1", "name": "Đơn vị thử", "kind": "agency",
+                                                "parent_id": "0", "sort_order": "1", "active": "y"})
+    page = coordinator.get("/admin/audit").get_data(as_text=True)
+    assert "reminder_sent" in page
+    assert "unit_created" not in page and "login" not in page.split("<tbody>")[1]

@@ -1,0 +1,1 @@
+"""Spreadsheet (.xlsx) and Word (.docx) exports of the deadline board and the district totals."""

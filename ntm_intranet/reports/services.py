@@ -1,0 +1,534 @@
+"""Every state change of a unit's report, and the queries of the board and the totals.
+
+Each change checks its invariants, writes, audits and commits in one transaction; a page never
+changes state itself. The board and the totals load what they need in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func
+
+from .. import audit, clock, mail, storage
+from ..campaigns.models import Campaign, Criterion, Milestone
+from ..extensions import db
+from ..org.models import Unit, UnitKind
+from . import notifications, rules
+from .models import FIGURE_NAMES, CriterionResult, Extension, FileKind, Reminder, ReportFile, Status, Submission
+
+COMMUNE_KINDS = (UnitKind.COMMUNE.value, UnitKind.TOWN.value)
+BOARD_KINDS = (UnitKind.AGENCY.value, UnitKind.TOWN.value, UnitKind.COMMUNE.value)
+
+
+class ReportError(Exception):
+    """A change refused for a reason the user must read (in Vietnamese)."""
+
+
+def _stale_message() -> str:
+    return _("Hồ sơ vừa được thay đổi ở nơi khác (một cửa sổ khác, hoặc bấm gửi hai lần). Trang đã hiện dữ liệu mới "
+             "nhất: hãy kiểm tra lại rồi làm tiếp nếu cần.")
+
+
+def _check_version(sub: Submission, expected: int | None) -> None:
+    if expected is not None and sub.id is not None and expected != sub.version:
+        raise ReportError(_stale_message())
+
+
+def local_day(moment) -> date | None:
+    return clock.to_local(moment).date() if moment else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The dossier
+
+
+def submission_for(campaign: Campaign, unit: Unit, create: bool = False) -> Submission | None:
+    sub = db.session.execute(
+        db.select(Submission).filter_by(campaign_id=campaign.id, unit_id=unit.id)
+    ).scalar_one_or_none()
+    if sub is None and create:
+        sub = Submission(campaign_id=campaign.id, unit_id=unit.id, status=Status.DRAFT.value)
+        db.session.add(sub)
+        db.session.flush()
+    return sub
+
+
+def _require_editable(sub: Submission) -> None:
+    if sub.status == Status.SUBMITTED:
+        raise ReportError(_("Báo cáo đã gửi và đang chờ Phòng NN&PTNT duyệt, nên chưa sửa được. Nếu cần sửa, hãy đề "
+                            "nghị Phòng NN&PTNT trả lại để bổ sung."))
+    if sub.status == Status.ACCEPTED:
+        raise ReportError(_("Báo cáo đã được duyệt: không sửa hay gửi lại được nữa."))
+
+
+def _file_row(sub: Submission, kind: str, stored: storage.StoredFile, user) -> ReportFile:
+    latest = sub.latest(kind)
+    if latest is not None and latest.sha256 == stored.sha256:
+        raise ReportError(_("Tệp này giống hệt phiên bản %(v)d đã tải lên: không cần tải lại.", v=latest.version))
+    row = ReportFile(submission_id=sub.id, kind=kind, version=(latest.version + 1) if latest else 1,
+                     original_name=stored.original_name, sha256=stored.sha256, size=stored.size,
+                     content_type=stored.content_type, uploaded_at=clock.now(), uploaded_by_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("report_file_uploaded", row, summary=f"{sub.unit.code} {kind} v{row.version}: "
+                 f"{row.original_name} ({row.size} B, sha256 {row.sha256[:12]})")
+    return row
+
+
+def add_file(sub: Submission, kind: str, upload, user, expected_version: int | None = None) -> ReportFile:
+    """A new version of the report (or of the meeting minutes). Nothing is ever replaced."""
+    if kind not in (FileKind.REPORT, FileKind.MINUTES):
+        raise ReportError(_("Loại tài liệu không hợp lệ."))
+    if kind == FileKind.REPORT:
+        _require_editable(sub)
+    _check_version(sub, expected_version)
+    stored = storage.store(upload)
+    try:
+        row = _file_row(sub, kind, stored, user)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        _discard_unreferenced(stored)
+        raise
+    db.session.refresh(sub)
+    return row
+
+
+def _discard_unreferenced(stored: storage.StoredFile) -> None:
+    if not stored.created:
+        return
+    used = db.session.execute(db.select(ReportFile.id).filter_by(sha256=stored.sha256).limit(1)).first()
+    if used is None:
+        storage.discard(stored)
+
+
+def save_figures(sub: Submission, figures: dict[str, int], criteria: dict[int, tuple[bool, bool]] | None, user,
+                 expected_version: int | None = None) -> None:
+    _require_editable(sub)
+    _check_version(sub, expected_version)
+    before = sub.as_dict()
+    for name in FIGURE_NAMES:
+        value = int(figures.get(name) or 0)
+        if value < 0:
+            raise ReportError(_("Số liệu không được âm."))
+        setattr(sub, name, value)
+    if criteria is not None:
+        existing = {r.criterion_id: r for r in sub.criteria}
+        for criterion_id, (met_start, met_end) in criteria.items():
+            row = existing.get(criterion_id)
+            if row is None:
+                sub.criteria.append(CriterionResult(criterion_id=criterion_id, met_start=met_start, met_end=met_end))
+            else:
+                row.met_start, row.met_end = met_start, met_end
+    sub.figures_saved_at = clock.now()
+    db.session.flush()
+    after = sub.as_dict()
+    if criteria is not None:
+        after["criteria_met_end"] = sum(1 for _s, e in criteria.values() if e)
+        after["criteria_met_start"] = sum(1 for s, _e in criteria.values() if s)
+    audit.record("report_figures_saved", sub, before=before, after=after, summary=sub.unit.code)
+    db.session.commit()
+
+
+def record_meeting(sub: Submission, held_on: date, minutes, user, expected_version: int | None = None) -> None:
+    """The day the unit's summary meeting was held, with its minutes (biên bản): both saved, or neither."""
+    _check_version(sub, expected_version)
+    if held_on > clock.today():
+        raise ReportError(_("Ngày tổ chức hội nghị không thể sau ngày hôm nay."))
+    stored = storage.store(minutes) if minutes is not None and minutes.filename else None
+    try:
+        before = sub.as_dict()
+        sub.meeting_held_on = held_on
+        sub.meeting_recorded_at = clock.now()
+        db.session.flush()
+        audit.record("meeting_recorded", sub, before=before, after=sub.as_dict(), summary=sub.unit.code)
+        if stored is not None:
+            _file_row(sub, FileKind.MINUTES, stored, user)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if stored is not None:
+            _discard_unreferenced(stored)
+        raise
+
+
+def submit(sub: Submission, user, expected_version: int | None = None) -> None:
+    _check_version(sub, expected_version)
+    _require_editable(sub)
+    if sub.latest(FileKind.REPORT) is None:
+        raise ReportError(_("Chưa có tệp báo cáo tổng kết: hãy tải lên trước khi gửi."))
+    if sub.figures_saved_at is None:
+        raise ReportError(_("Chưa lưu số liệu tổng hợp: hãy điền và lưu số liệu (có thể là 0) trước khi gửi."))
+    before = sub.status
+    now = clock.now()
+    sub.status = Status.SUBMITTED.value
+    sub.submitted_at = now
+    if sub.first_submitted_at is None:
+        sub.first_submitted_at = now
+    db.session.flush()
+    audit.record("report_submitted", sub, before={"status": before}, after={"status": sub.status},
+                 summary=sub.unit.code)
+    db.session.commit()
+
+
+def review(sub: Submission, decision: str, comment: str, user, expected_version: int | None = None) -> None:
+    _check_version(sub, expected_version)
+    if sub.status != Status.SUBMITTED:
+        raise ReportError(_("Chỉ duyệt được báo cáo đang chờ duyệt (trạng thái hiện tại: %(s)s).", s=sub.status_label))
+    if decision not in ("accept", "return"):
+        raise ReportError(_("Hãy chọn Duyệt hoặc Trả lại để bổ sung."))
+    if decision == "return" and not comment:
+        raise ReportError(_("Khi trả lại, hãy ghi rõ nội dung cần bổ sung để đơn vị biết sửa gì."))
+    before = sub.status
+    sub.status = (Status.ACCEPTED if decision == "accept" else Status.RETURNED).value
+    sub.review_comment = comment or ""
+    sub.reviewed_at = clock.now()
+    sub.reviewed_by_id = user.id
+    db.session.flush()
+    audit.record("report_accepted" if decision == "accept" else "report_returned", sub,
+                 before={"status": before}, after={"status": sub.status, "comment": sub.review_comment},
+                 summary=sub.unit.code)
+    if decision == "accept":
+        title = _("Báo cáo tổng kết của đơn vị đã được duyệt")
+    else:
+        title = _("Báo cáo tổng kết cần bổ sung")
+    notifications.notify(notifications.unit_reporters(sub.unit_id), title, sub.review_comment,
+                         url_for("reports.dossier", unit_id=sub.unit_id))
+    db.session.commit()
+
+
+def grant_extension(milestone: Milestone, unit: Unit, due_date: date, reason: str, user) -> Extension:
+    if unit.kind not in milestone.kinds:
+        raise ReportError(_("Mốc này không áp dụng cho đơn vị này."))
+    if due_date <= milestone.due_date:
+        raise ReportError(_("Ngày gia hạn phải sau hạn gốc (%(d)s).", d=milestone.due_date.strftime("%d/%m/%Y")))
+    extension = db.session.execute(
+        db.select(Extension).filter_by(milestone_id=milestone.id, unit_id=unit.id)).scalar_one_or_none()
+    before = {"due_date": extension.due_date.isoformat()} if extension else None
+    if extension is None:
+        extension = Extension(milestone_id=milestone.id, unit_id=unit.id)
+        db.session.add(extension)
+    extension.due_date, extension.reason = due_date, reason
+    extension.granted_by_id, extension.granted_at = user.id, clock.now()
+    db.session.flush()
+    audit.record("extension_granted", extension, before=before,
+                 after={"due_date": due_date.isoformat(), "reason": reason},
+                 summary=f"{unit.code}: {milestone.title}")
+    notifications.notify(notifications.unit_reporters(unit.id),
+                         _("Gia hạn: %(t)s đến %(d)s", t=milestone.title, d=due_date.strftime("%d/%m/%Y")), reason,
+                         url_for("main.unit", unit_id=unit.id))
+    db.session.commit()
+    return extension
+
+
+# ---------------------------------------------------------------------------------------------
+# States
+
+
+def _extensions(campaign: Campaign, unit_ids=None) -> dict[tuple[int, int], date]:
+    query = db.select(Extension.milestone_id, Extension.unit_id, Extension.due_date).join(Milestone) \
+        .filter(Milestone.campaign_id == campaign.id)
+    if unit_ids is not None:
+        query = query.filter(Extension.unit_id.in_(unit_ids))
+    return {(m, u): d for m, u, d in db.session.execute(query)}
+
+
+def state_of(milestone: Milestone, unit_id: int, sub, extensions, today: date) -> rules.MilestoneState:
+    """`sub` is a Submission or a row with status, first_submitted_at and meeting_held_on."""
+    extended_to = extensions.get((milestone.id, unit_id))
+    if milestone.kind == "meeting":
+        done = sub.meeting_held_on if sub is not None else None
+        return rules.milestone_state(milestone.due_date, today, done, extended_to)
+    done, review_state = None, None
+    if sub is not None and sub.first_submitted_at is not None:
+        done = local_day(sub.first_submitted_at)
+        if sub.status in (Status.RETURNED, Status.ACCEPTED):
+            review_state = sub.status
+    return rules.milestone_state(milestone.due_date, today, done, extended_to, review_state)
+
+
+def unit_states(campaign: Campaign, unit: Unit, sub: Submission | None):
+    """(milestone, state) for each milestone of the unit, in date order; None for the district's own ones."""
+    extensions = _extensions(campaign, [unit.id])
+    today = clock.today()
+    return [(m, state_of(m, unit.id, sub, extensions, today) if m.kind in ("report", "meeting") else None)
+            for m in campaign.milestones_for(unit.kind)]
+
+
+def reminders_of(unit: Unit) -> list[Reminder]:
+    return list(db.session.execute(
+        db.select(Reminder).filter_by(unit_id=unit.id).order_by(Reminder.sent_at.desc())).scalars())
+
+
+# ---------------------------------------------------------------------------------------------
+# The deadline board
+
+
+@dataclass
+class BoardRow:
+    unit_id: int
+    code: str
+    name: str
+    kind: str
+    submission_id: int | None
+    status: str | None
+    report: rules.MilestoneState | None
+    meeting: rules.MilestoneState | None
+    report_milestone_id: int | None
+    meeting_milestone_id: int | None
+    last_reminder: date | None
+
+    def state(self, which: str):
+        return self.report if which == "report" else self.meeting
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]                        # state code -> units (report milestone, after kind filter)
+    shares: dict[str, dict[str, int]]             # unit kind -> {on_time, late, missing}
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def late_or_missing(self) -> int:
+        return self.counts.get(rules.OVERDUE, 0)
+
+
+def board(campaign: Campaign, today: date, kind: str | None = None, state: str | None = None,
+          which: str = "report", sort: str = "name", page: int = 1, per_page: int = 50,
+          paginate: bool = True) -> Board:
+    """Every unit of the board's kinds with its state on the report and meeting milestones."""
+    which = which if which in ("report", "meeting") else "report"
+    units = db.session.execute(
+        db.select(Unit.id, Unit.code, Unit.name, Unit.kind)
+        .filter(Unit.active.is_(True), Unit.kind.in_(BOARD_KINDS))
+        .order_by(Unit.sort_order, Unit.code)
+    ).all()
+    units.sort(key=lambda u: BOARD_KINDS.index(u.kind))  # agencies, the town, then the communes (stable)
+    subs = {row.unit_id: row for row in db.session.execute(
+        db.select(Submission.unit_id, Submission.id, Submission.status, Submission.first_submitted_at,
+                  Submission.meeting_held_on).filter_by(campaign_id=campaign.id))}
+    extensions = _extensions(campaign)
+    last_reminders = dict(db.session.execute(
+        db.select(Reminder.unit_id, func.max(Reminder.sent_on)).join(Milestone)
+        .filter(Milestone.campaign_id == campaign.id).group_by(Reminder.unit_id)).all())
+    milestones = {(k, mk): campaign.milestone_for(k, mk) for k in BOARD_KINDS for mk in ("report", "meeting")}
+
+    rows = []
+    for unit_id, code, name, unit_kind in units:
+        sub = subs.get(unit_id)
+        report_m, meeting_m = milestones[(unit_kind, "report")], milestones[(unit_kind, "meeting")]
+        rows.append(BoardRow(
+            unit_id, code, name, unit_kind, sub.id if sub else None, sub.status if sub else None,
+            state_of(report_m, unit_id, sub, extensions, today) if report_m else None,
+            state_of(meeting_m, unit_id, sub, extensions, today) if meeting_m else None,
+            report_m.id if report_m else None, meeting_m.id if meeting_m else None,
+            last_reminders.get(unit_id)))
+
+    shares: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row.report is not None:
+            bucket = shares.setdefault(row.kind, {rules.ON_TIME_SHARE: 0, rules.LATE_SHARE: 0, rules.MISSING_SHARE: 0})
+            bucket[row.report.share] += 1
+    if kind in BOARD_KINDS:
+        rows = [r for r in rows if r.kind == kind]
+    counts: dict[str, int] = {}
+    for row in rows:
+        current = row.state(which)
+        if current is not None:
+            counts[current.code] = counts.get(current.code, 0) + 1
+    if state in rules.ORDER:
+        rows = [r for r in rows if r.state(which) is not None and r.state(which).code == state]
+    if sort == "late":
+        rows.sort(key=lambda r: -(r.state(which).urgency if r.state(which) else -1))
+    total = len(rows)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    if paginate:
+        rows = rows[(page - 1) * per_page: page * per_page]
+    return Board(rows, total, page, pages, counts, shares,
+                 {"kind": kind or "", "state": state or "", "which": which, "sort": sort})
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders
+
+
+def _reminder_text(unit_name: str, milestone: Milestone, state: rules.MilestoneState) -> str:
+    due = state.due.strftime("%d/%m/%Y")
+    if state.code == rules.OVERDUE:
+        return _("Đề nghị %(u)s khẩn trương thực hiện: %(t)s. Hạn %(d)s đã quá %(n)d ngày.", u=unit_name,
+                 t=milestone.title, d=due, n=state.days_overdue)
+    return _("Đề nghị %(u)s thực hiện: %(t)s, hạn %(d)s (còn %(n)d ngày).", u=unit_name, t=milestone.title, d=due,
+             n=state.days_left or 0)
+
+
+def send_reminder(unit: Unit, milestone: Milestone, state: rules.MilestoneState, kind: str, actor=None,
+                  today: date | None = None) -> Reminder | None:
+    """Remind one unit of one milestone; None when it was already reminded of it today."""
+    today = today or clock.today()
+    already = db.session.execute(db.select(Reminder.id).filter_by(
+        unit_id=unit.id, milestone_id=milestone.id, sent_on=today)).first()
+    if already is not None:
+        return None
+    text = _reminder_text(unit.name, milestone, state)
+    reminder = Reminder(unit_id=unit.id, milestone_id=milestone.id, kind=kind, sent_on=today, sent_at=clock.now(),
+                        sent_by_id=getattr(actor, "id", None), message=text)
+    db.session.add(reminder)
+    reporters = notifications.unit_reporters(unit.id)
+    link = url_for("main.unit", unit_id=unit.id)
+    notifications.notify(reporters, _("Đôn đốc: %(t)s", t=milestone.title), text, link)
+    db.session.flush()
+    audit.record("reminder_sent", reminder, actor=actor, summary=f"{unit.code} ({kind}): {milestone.title}")
+    db.session.commit()
+    emails = [u.email for u in reporters if u.email]
+    if emails:
+        reminder.emailed = mail.send(emails, _("[NTM Đakrông] Đôn đốc: %(t)s", t=milestone.title), text)
+        db.session.commit()
+    return reminder
+
+
+def remind_units(campaign: Campaign, unit_ids: list[int] | None, which: str, actor, kind: str = "manual",
+                 only_late: bool = True) -> tuple[int, int]:
+    """Remind the given units (or every late or missing one) of a milestone kind. Returns (sent, skipped)."""
+    today = clock.today()
+    data = board(campaign, today, which=which, paginate=False)
+    milestones = {m.id: m for m in campaign.milestones}
+    units = {u.id: u for u in db.session.execute(db.select(Unit).filter(Unit.id.in_([r.unit_id for r in data.rows])))
+             .scalars()}
+    sent = skipped = 0
+    for row in data.rows:
+        state = row.state(which)
+        milestone_id = row.report_milestone_id if which == "report" else row.meeting_milestone_id
+        if state is None or milestone_id is None:
+            continue
+        if unit_ids is not None and row.unit_id not in unit_ids:
+            continue
+        if state.done_on is not None or (only_late and state.code != rules.OVERDUE):
+            continue
+        if send_reminder(units[row.unit_id], milestones[milestone_id], state, kind, actor, today):
+            sent += 1
+        else:
+            skipped += 1
+    return sent, skipped
+
+
+def scheduled_reminders(today: date | None = None) -> tuple[int, int]:
+    """What `flask ntm remind` sends: N days before each due date, then daily while overdue."""
+    today = today or clock.today()
+    sent = skipped = 0
+    campaigns = db.session.execute(db.select(Campaign).filter_by(active=True)).scalars().all()
+    for campaign in campaigns:
+        before_sent = {(u, m) for u, m in db.session.execute(
+            db.select(Reminder.unit_id, Reminder.milestone_id).join(Milestone)
+            .filter(Milestone.campaign_id == campaign.id, Reminder.kind == "before"))}
+        data = board(campaign, today, paginate=False)
+        milestones = {m.id: m for m in campaign.milestones}
+        units = {u.id: u for u in db.session.execute(db.select(Unit).filter(Unit.kind.in_(BOARD_KINDS))).scalars()}
+        for row in data.rows:
+            for which, milestone_id in (("report", row.report_milestone_id), ("meeting", row.meeting_milestone_id)):
+                state = row.state(which)
+                if state is None:
+                    continue
+                kind = rules.reminder_kind(state, campaign.remind_days_before,
+                                           (row.unit_id, milestone_id) in before_sent)
+                if kind is None:
+                    continue
+                if send_reminder(units[row.unit_id], milestones[milestone_id], state, kind, None, today):
+                    sent += 1
+                else:
+                    skipped += 1
+    return sent, skipped
+
+
+# ---------------------------------------------------------------------------------------------
+# District totals
+
+
+@dataclass
+class CommuneCriteria:
+    unit_id: int
+    code: str
+    name: str
+    status: str | None
+    met_start: set[int]
+    met_end: set[int]
+
+    @property
+    def count_start(self) -> int:
+        return len(self.met_start)
+
+    @property
+    def count_end(self) -> int:
+        return len(self.met_end)
+
+
+@dataclass
+class Totals:
+    accepted: dict[str, int]
+    with_submitted: dict[str, int]
+    accepted_units: int
+    submitted_units: int
+    expected_units: int
+    criteria: list[Criterion]
+    communes: list[CommuneCriteria]
+    average_start: float
+    average_end: float
+    met_per_criterion: dict[int, int]
+
+    @property
+    def money_accepted(self) -> int:
+        return sum(self.accepted[k] for k in ("money_state", "money_people", "money_other"))
+
+    @property
+    def money_with_submitted(self) -> int:
+        return sum(self.with_submitted[k] for k in ("money_state", "money_people", "money_other"))
+
+
+def totals(campaign: Campaign) -> Totals:
+    columns = [func.coalesce(func.sum(getattr(Submission, n)), 0) for n in FIGURE_NAMES]
+    by_status = {row[0]: row[1:] for row in db.session.execute(
+        db.select(Submission.status, func.count(Submission.id), *columns)
+        .filter(Submission.campaign_id == campaign.id,
+                Submission.status.in_([Status.ACCEPTED.value, Status.SUBMITTED.value]))
+        .group_by(Submission.status))}
+    zero = (0,) * (len(FIGURE_NAMES) + 1)
+    acc, sub = by_status.get(Status.ACCEPTED.value, zero), by_status.get(Status.SUBMITTED.value, zero)
+    accepted = {n: int(acc[i + 1]) for i, n in enumerate(FIGURE_NAMES)}
+    with_submitted = {n: int(acc[i + 1]) + int(sub[i + 1]) for i, n in enumerate(FIGURE_NAMES)}
+    expected = db.session.execute(db.select(func.count(Unit.id)).filter(
+        Unit.active.is_(True), Unit.kind.in_(BOARD_KINDS))).scalar_one()
+
+    criteria = list(db.session.execute(
+        db.select(Criterion).filter_by(set_code=campaign.criteria_set).order_by(Criterion.number)).scalars())
+    communes = {unit_id: CommuneCriteria(unit_id, code, name, None, set(), set()) for unit_id, code, name in
+                db.session.execute(db.select(Unit.id, Unit.code, Unit.name).filter(
+                    Unit.active.is_(True), Unit.kind.in_(COMMUNE_KINDS)).order_by(Unit.sort_order, Unit.code))}
+    counted = [Status.ACCEPTED.value, Status.SUBMITTED.value]
+    for unit_id, status in db.session.execute(
+            db.select(Submission.unit_id, Submission.status).filter(
+                Submission.campaign_id == campaign.id, Submission.unit_id.in_(communes))):
+        communes[unit_id].status = status
+    for unit_id, number, met_start, met_end in db.session.execute(
+            db.select(Submission.unit_id, Criterion.number, CriterionResult.met_start, CriterionResult.met_end)
+            .join(CriterionResult, CriterionResult.submission_id == Submission.id)
+            .join(Criterion, Criterion.id == CriterionResult.criterion_id)
+            .filter(Submission.campaign_id == campaign.id, Submission.status.in_(counted),
+                    Submission.unit_id.in_(communes))):
+        if met_start:
+            communes[unit_id].met_start.add(number)
+        if met_end:
+            communes[unit_id].met_end.add(number)
+    reported = [c for c in communes.values() if c.status in counted]
+    met_per_criterion = {c.number: sum(1 for r in reported if c.number in r.met_end) for c in criteria}
+    return Totals(accepted, with_submitted, int(acc[0]), int(sub[0]), expected, criteria, list(communes.values()),
+                  rules.criteria_average([c.count_start for c in reported]),
+                  rules.criteria_average([c.count_end for c in reported]), met_per_criterion)

@@ -1,0 +1,102 @@
+"""A synthetic campaign at province or nation scale, for the benchmark and the query-count tests.
+
+`seed_scale(units=N)` writes N reporting units (a province of districts, each with its agencies and
+communes) and their dossiers in every state, with bulk inserts so 10,000 units take seconds.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import func, insert
+
+from .campaigns.models import Campaign, Milestone
+from .extensions import db
+from .org.models import Unit, UnitKind
+from .reports.models import Extension, Status, Submission
+
+AGENCIES_PER_DISTRICT = 19
+COMMUNES_PER_DISTRICT = 14
+
+
+def _ensure_campaign() -> Campaign:
+    campaign = db.session.execute(db.select(Campaign).filter_by(active=True)).scalars().first()
+    if campaign is not None:
+        return campaign
+    from .seed import CAMPAIGN, MILESTONES
+
+    campaign = Campaign(**CAMPAIGN)
+    for kind, title, kinds, due in MILESTONES:
+        campaign.milestones.append(Milestone(kind=kind, title=title, unit_kinds=kinds, due_date=due))
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign
+
+
+def seed_scale(units: int, seed: int = 2015) -> dict[str, int]:
+    rng = random.Random(seed)
+    campaign = _ensure_campaign()
+    start = (db.session.execute(db.select(func.max(Unit.id))).scalar() or 0) + 1
+    per_district = AGENCIES_PER_DISTRICT + COMMUNES_PER_DISTRICT
+    districts = max(1, -(-units // per_district))
+    province_id = start
+    rows = [{"id": province_id, "code": f"S{province_id}", "name": "Tỉnh tổng hợp (dữ liệu thử)",
+             "kind": UnitKind.PROVINCE.value, "parent_id": None, "active": True, "sort_order": 0}]
+    next_id = start + 1
+    reporting = []
+    for d in range(districts):
+        district_id = next_id
+        next_id += 1
+        rows.append({"id": district_id, "code": f"S{district_id}", "name": f"Huyện thử nghiệm {d + 1}",
+                     "kind": UnitKind.DISTRICT.value, "parent_id": province_id, "active": True, "sort_order": d})
+        for i in range(per_district):
+            if len(reporting) >= units:
+                break
+            kind = UnitKind.AGENCY if i < AGENCIES_PER_DISTRICT else (UnitKind.TOWN if i == AGENCIES_PER_DISTRICT
+                                                                     else UnitKind.COMMUNE)
+            label = "Phòng thử" if kind == UnitKind.AGENCY else ("Thị trấn thử" if kind == UnitKind.TOWN else "Xã thử")
+            rows.append({"id": next_id, "code": f"S{next_id}", "name": f"{label} {d + 1}.{i + 1}", "kind": kind.value,
+                         "parent_id": district_id, "active": True, "sort_order": i})
+            reporting.append((next_id, kind.value))
+            next_id += 1
+    db.session.execute(insert(Unit), rows)
+
+    milestones = {(k, mk): campaign.milestone_for(k, mk) for k in ("agency", "town", "commune")
+                  for mk in ("report", "meeting")}
+    subs, extensions = [], []
+    for unit_id, kind in reporting:
+        due = milestones[(kind, "report")].due_date
+        roll = rng.random()
+        if roll < 0.15:
+            continue  # nothing at all
+        if roll < 0.25:
+            status, sent = Status.DRAFT.value, None
+        else:
+            status = rng.choice([Status.SUBMITTED, Status.ACCEPTED, Status.ACCEPTED, Status.RETURNED]).value
+            sent = due + timedelta(days=rng.randint(-6, 5))
+        moment = datetime.combine(sent, time(2, 30), tzinfo=UTC) if sent else None
+        meeting_due = milestones[(kind, "meeting")].due_date
+        meeting = meeting_due - timedelta(days=rng.randint(-3, 6)) if rng.random() < 0.6 else None
+        subs.append({"campaign_id": campaign.id, "unit_id": unit_id, "status": status, "version": 1,
+                     "first_submitted_at": moment, "submitted_at": moment, "meeting_held_on": meeting,
+                     "review_comment": "Đề nghị bổ sung số liệu." if status == Status.RETURNED.value else "",
+                     "money_state": rng.randrange(0, 40) * 1_000_000_000,
+                     "money_people": rng.randrange(0, 600) * 1_000_000,
+                     "money_other": rng.randrange(0, 3) * 800_000_000, "labour_days": rng.randrange(0, 12_000),
+                     "land_m2": rng.randrange(0, 25_000), "trees": rng.randrange(0, 3_000),
+                     "structures_moved": rng.randrange(0, 60), "road_m": rng.randrange(0, 18_000)})
+        if rng.random() < 0.03:
+            extensions.append({"milestone_id": milestones[(kind, "report")].id, "unit_id": unit_id,
+                               "due_date": due + timedelta(days=7), "reason": "Gia hạn thử nghiệm",
+                               "granted_at": datetime(2015, 6, 21, 2, 0, tzinfo=UTC)})
+    if subs:
+        db.session.execute(insert(Submission), subs)
+    if extensions:
+        db.session.execute(insert(Extension), extensions)
+    db.session.commit()
+    return {"units": len(rows), "reporting_units": len(reporting), "submissions": len(subs),
+            "extensions": len(extensions)}
+
+
+__all__ = ["seed_scale"]

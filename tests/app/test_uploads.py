@@ -1,0 +1,570 @@
+"""Uploading a unit's report: what is refused, what is kept, and how it comes back out.
+
+A bad upload is refused with a clear message on the dossier page and leaves nothing behind: no
+`ReportFile` row, no file in the upload folder, an empty `tmp/`. A good one is stored once,
+content-addressed, and downloads under its original name with a safe content type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import struct
+import sys
+import zipfile
+import zlib
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from docx import Document
+from openpyxl import Workbook
+
+from ntm_intranet import storage
+from ntm_intranet.extensions import db
+from ntm_intranet.org.models import Unit
+from ntm_intranet.reports.models import ReportFile, Submission
+
+from .. import factories
+from ..conftest import csrf_token, post
+
+REPORTER = "bc-19567"          # Xã Triệu Nguyên
+OTHER_REPORTER = "bc-19570"    # Xã Ba Lòng
+COORDINATOR = "nnptnt"
+
+NOT_A_DOCUMENT = "không phải là PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt) hay ảnh quét"
+MISMATCH = "không khớp với nội dung (thực chất là tệp PDF)"
+MACRO = "Tệp có chứa macro: không nhận."
+ZIP_BOMB = "Tệp nén bất thường (giải nén quá lớn): không nhận."
+EMPTY = "Tệp rỗng (0 byte): không nhận."
+TOO_BIG = "Tệp lớn hơn 1 MB: không nhận."
+IDENTICAL = "Tệp này giống hệt phiên bản 1 đã tải lên: không cần tải lại."
+STALE = "Hồ sơ vừa được thay đổi ở nơi khác"
+ACCEPTED = "Báo cáo đã được duyệt: không sửa hay gửi lại được nữa."
+
+DOCX_TYPE = storage.TYPES["docx"][0]
+XLSX_TYPE = storage.TYPES["xlsx"][0]
+
+
+# Files ------------------------------------------------------------------------------------------
+
+
+def pdf_bytes(text: str = "Bao cao tong ket") -> bytes:
+    """A small but well-formed one-page PDF (header, objects, xref table, trailer)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def docx_bytes() -> bytes:
+    document = Document()
+    document.add_heading("Báo cáo tổng kết phong trào thi đua", level=1)
+    document.add_paragraph("Xã Triệu Nguyên, huyện Đakrông, giai đoạn 2011–2015.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_bytes() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Chỉ tiêu", "Số liệu"])
+    sheet.append(["Đường giao thông (km)", 12.5])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def png_bytes() -> bytes:
+    """A valid 1×1 white PNG (Pillow is not installed, so built by hand)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+
+
+# A complete 1×1 baseline JPEG (SOI, quantisation table, frame, Huffman-free arithmetic scan, EOI).
+JPEG = bytes.fromhex(
+    "ffd8ffdb004300030202020203020202030303030406040404040408060605060908"
+    "0a0a090809090a0c0f0c0a0b0e0b09090d110d0e0f101011100a0c12131210130f10"
+    "1010ffc9000b080001000101011100ffcc000600101005ffda0008010100003f00d2"
+    "cf20ffd9")
+
+
+def zip_bytes(entries: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+WORD_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+    'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+    'main+xml"/></Types>')
+DOCM_CONTENT_TYPES = WORD_CONTENT_TYPES.replace(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml")
+DOCUMENT_XML = ('<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Báo cáo</w:t></w:r></w:p></w:body></w:document>')
+
+
+@cache
+def zip_bomb() -> bytes:
+    """A 'docx' whose document.xml is 200 MB of zeros: about 200 KB on the wire, a ratio near 1000:1."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", WORD_CONTENT_TYPES)
+        zeros = bytes(1024 * 1024)
+        with archive.open("word/document.xml", "w", force_zip64=True) as entry:
+            for _ in range(200):
+                entry.write(zeros)
+    return buffer.getvalue()
+
+
+# Helpers ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(app, tmp_path) -> Path:
+    """Each test gets its own upload folder, so 'stored once' and 'nothing left' are exact."""
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    app.config["NTM_UPLOAD_DIR"] = str(folder)
+    return folder
+
+
+@pytest.fixture
+def reporter(demo, as_user):
+    return as_user(REPORTER)
+
+
+def unit_id(code: str = "19567") -> int:
+    return db.session.execute(db.select(Unit.id).filter_by(code=code)).scalar_one()
+
+
+def files_in(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def tmp_is_empty(root: Path) -> bool:
+    tmp = root / "tmp"
+    return not tmp.exists() or not any(tmp.iterdir())
+
+
+def rows() -> list[ReportFile]:
+    db.session.expire_all()
+    return list(db.session.execute(db.select(ReportFile).order_by(ReportFile.id)).scalars())
+
+
+def send(client, data: bytes, filename: str, code: str = "19567", kind: str = "report", **fields):
+    return post(client, f"/units/{unit_id(code)}/report/files?kind={kind}",
+                {"file": (io.BytesIO(data), filename), **fields})
+
+
+def send_raw(client, data: bytes, disposition: str, code: str = "19567"):
+    """A multipart body written by hand, for file names a browser would encode (RFC 5987 `filename*`)."""
+    boundary = "----ntm-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf_token(client)}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; {disposition}\r\n"
+            "Content-Type: application/pdf\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return client.post(f"/units/{unit_id(code)}/report/files?kind=report", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+_ALERT = re.compile(r'<(\w+)[^>]*\brole="alert"[^>]*>(.*?)</\1>', re.S)
+
+
+def alerts(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)) for _tag, text in _ALERT.findall(page))
+
+
+def assert_refused(response, message: str) -> str:
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422, page[:500]
+    assert "Báo cáo tổng kết của Xã Triệu Nguyên" in page  # the dossier itself, not an error page
+    assert message in alerts(page), alerts(page)
+    return page
+
+
+class Snapshot:
+    """What the upload folder and the report_file table hold now; `unchanged()` after a refusal."""
+
+    def __init__(self, root: Path):
+        self.root, self.files, self.rows = root, files_in(root), [r.id for r in rows()]
+
+    def assert_unchanged(self):
+        assert [r.id for r in rows()] == self.rows
+        assert files_in(self.root) == self.files
+        assert tmp_is_empty(self.root)
+
+
+def assert_stored_once(root: Path, data: bytes) -> str:
+    sha = hashlib.sha256(data).hexdigest()
+    stored = root / sha[:2] / sha
+    assert stored.read_bytes() == data
+    assert files_in(root) == {f"{sha[:2]}/{sha}"}
+    assert tmp_is_empty(root)
+    return sha
+
+
+def disposition_name(response) -> str:
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    match = re.search(r"filename\*=UTF-8''([^;]+)", disposition)
+    if match:
+        return unquote(match.group(1))
+    return re.search(r'filename="?([^";]+)"?', disposition).group(1)
+
+
+# Refused uploads --------------------------------------------------------------------------------
+
+BAD_FILES = {
+    "exe-as-pdf": (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+                   + b"This program cannot be run in DOS mode.\r\r\n$" + b"\x00" * 200,
+                   "Báo cáo tổng kết.pdf", NOT_A_DOCUMENT),
+    "html-as-docx": (b"<!DOCTYPE html><html><body><script>fetch('/admin')</script></body></html>",
+                     "Báo cáo tổng kết.docx", NOT_A_DOCUMENT),
+    "svg-with-script": (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                        b"<script>alert(document.cookie)</script><rect width=\"10\" height=\"10\"/></svg>",
+                        "sơ đồ.svg", NOT_A_DOCUMENT),
+    "pdf-as-docx": (pdf_bytes(), "Báo cáo tổng kết.docx", MISMATCH),
+    "docx-with-macros": (zip_bytes({"[Content_Types].xml": WORD_CONTENT_TYPES, "word/document.xml": DOCUMENT_XML,
+                                    "word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512}),
+                         "Báo cáo tổng kết.docx", MACRO),
+    "docm-content-type": (zip_bytes({"[Content_Types].xml": DOCM_CONTENT_TYPES, "word/document.xml": DOCUMENT_XML}),
+                          "Báo cáo tổng kết.docx", MACRO),
+    "docm-named-docm": (zip_bytes({"[Content_Types].xml": DOCM_CONTENT_TYPES, "word/document.xml": DOCUMENT_XML}),
+                        "Báo cáo tổng kết.docm", MACRO),
+    "plain-zip": (zip_bytes({"anh/1.txt": "ảnh hội nghị", "anh/2.txt": "biên bản"}), "hồ sơ.zip", NOT_A_DOCUMENT),
+    "plain-zip-as-docx": (zip_bytes({"readme.txt": "không phải Word"}), "Báo cáo.docx", NOT_A_DOCUMENT),
+    "empty": (b"", "Báo cáo tổng kết.pdf", EMPTY),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_a_bad_file_is_refused_with_a_clear_message_and_leaves_nothing_behind(reporter, upload_dir, case):
+    data, filename, message = BAD_FILES[case]
+    before = Snapshot(upload_dir)
+
+    assert_refused(send(reporter, data, filename), message)
+
+    before.assert_unchanged()
+    assert files_in(upload_dir) == set()
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(reporter, upload_dir):
+    bomb = zip_bomb()
+    assert len(bomb) < 1024 * 1024  # small on the wire: the size cap alone would not stop it
+    before = Snapshot(upload_dir)
+
+    assert_refused(send(reporter, bomb, "Báo cáo tổng kết.docx"), ZIP_BOMB)
+
+    before.assert_unchanged()
+
+
+def test_the_bad_file_name_is_shown_escaped_in_the_message(reporter, upload_dir):
+    page = assert_refused(send(reporter, b"<script>alert(1)</script>", "<img src=x onerror=alert(1)>.pdf"),
+                          NOT_A_DOCUMENT)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.pdf" in page
+    assert files_in(upload_dir) == set()
+
+
+def test_an_unknown_document_kind_is_refused(reporter, upload_dir):
+    before = Snapshot(upload_dir)
+    assert_refused(send(reporter, pdf_bytes(), "Báo cáo.pdf", kind="evil"), "Loại tài liệu không hợp lệ.")
+    before.assert_unchanged()
+
+
+def test_a_file_over_the_cap_is_refused_in_the_stream_and_a_whole_request_too_big_gets_413(app, reporter,
+                                                                                            upload_dir):
+    app.config["NTM_MAX_UPLOAD_MB"] = 1
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    before = Snapshot(upload_dir)
+
+    big = pdf_bytes() + b"\x00" * (1536 * 1024)  # 1.5 MB: within the request cap, over the file cap
+    assert_refused(send(reporter, big, "Báo cáo quét.pdf"), TOO_BIG)
+    before.assert_unchanged()
+
+    huge = pdf_bytes() + b"\x00" * (3 * 1024 * 1024)  # 3 MB: the whole request is refused before any view
+    response = send(reporter, huge, "Báo cáo quét.pdf")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Tệp quá lớn" in page and "vượt quá dung lượng cho phép" in page
+    before.assert_unchanged()
+
+
+def test_the_same_file_uploaded_twice_is_refused_as_identical_and_kept_once(reporter, upload_dir):
+    data = pdf_bytes()
+    assert send(reporter, data, "Báo cáo tổng kết.pdf").status_code == 302
+    before = Snapshot(upload_dir)
+
+    assert_refused(send(reporter, data, "Báo cáo tổng kết (bản 2).pdf"), IDENTICAL)
+
+    before.assert_unchanged()
+    assert [(r.version, r.original_name) for r in rows()] == [(1, "Báo cáo tổng kết.pdf")]
+    assert_stored_once(upload_dir, data)
+
+
+_VERSION = re.compile(r'<form[^>]*action="[^"]*/report/files[^"]*".*?name="version" type="hidden" value="(\d*)"',
+                      re.S)
+_MEETING_VERSION = re.compile(r'<form[^>]*action="[^"]*/report/meeting".*?name="version" type="hidden" '
+                              r'value="(\d*)"', re.S)
+
+
+def test_a_stale_version_field_is_refused_and_the_page_offers_the_current_one(reporter, upload_dir):
+    assert send(reporter, pdf_bytes("v1"), "Báo cáo v1.pdf").status_code == 302
+    old_version = _VERSION.search(reporter.get(f"/units/{unit_id()}/report").get_data(as_text=True)).group(1)
+    assert old_version
+    # The dossier changes in another tab: the meeting is recorded.
+    response = post(reporter, f"/units/{unit_id()}/report/meeting", {"held_on": "20/06/2015",
+                                                                      "version": old_version})
+    assert response.status_code == 302
+    before = Snapshot(upload_dir)
+
+    page = assert_refused(send(reporter, pdf_bytes("v2"), "Báo cáo v2.pdf", version=old_version), STALE)
+
+    before.assert_unchanged()
+    assert [r.version for r in rows()] == [1]
+    fresh = _VERSION.search(page).group(1)
+    assert fresh != old_version
+    assert send(reporter, pdf_bytes("v2"), "Báo cáo v2.pdf", version=fresh).status_code == 302
+    assert [r.version for r in rows()] == [1, 2]
+
+
+def test_uploading_after_the_report_was_accepted_is_refused(demo_reports, as_user, upload_dir):
+    client = as_user(REPORTER)
+    before = Snapshot(upload_dir)
+    assert before.rows  # the demo dossiers have their files
+
+    assert_refused(send(client, pdf_bytes(), "Báo cáo bổ sung.pdf"), ACCEPTED)
+
+    before.assert_unchanged()
+
+
+def test_another_units_reporter_gets_404_and_nothing_is_stored(demo, as_user, upload_dir):
+    client = as_user(OTHER_REPORTER)
+    before = Snapshot(upload_dir)
+
+    response = send(client, pdf_bytes(), "Báo cáo.pdf", code="19567")
+
+    assert response.status_code == 404
+    before.assert_unchanged()
+    assert factories.count(Submission) == 0
+
+
+def test_a_coordinator_cannot_upload_into_a_units_dossier(demo, as_user, upload_dir):
+    client = as_user(COORDINATOR)
+    before = Snapshot(upload_dir)
+
+    response = send(client, pdf_bytes(), "Báo cáo.pdf", code="19567")
+
+    assert response.status_code == 403
+    before.assert_unchanged()
+    assert factories.count(Submission) == 0
+
+
+def test_bad_minutes_on_the_meeting_form_are_refused_and_the_form_can_be_sent_again(reporter, upload_dir):
+    assert send(reporter, pdf_bytes(), "Báo cáo tổng kết.pdf").status_code == 302  # the dossier exists
+    url = f"/units/{unit_id()}/report/meeting"
+    version = _MEETING_VERSION.search(reporter.get(f"/units/{unit_id()}/report").get_data(as_text=True)).group(1)
+    before = Snapshot(upload_dir)
+
+    response = post(reporter, url, {"held_on": "20/06/2015", "version": version,
+                                    "minutes": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 64), "Biên bản.pdf")})
+
+    page = assert_refused(response, NOT_A_DOCUMENT)
+    before.assert_unchanged()
+    # What the page now offers goes through with a good file.
+    version = _MEETING_VERSION.search(page).group(1)
+    response = post(reporter, url, {"held_on": "20/06/2015", "version": version,
+                                    "minutes": (io.BytesIO(pdf_bytes()), "Biên bản hội nghị.pdf")})
+    assert response.status_code == 302, alerts(response.get_data(as_text=True))
+    assert [(r.kind, r.original_name) for r in rows()] == [("report", "Báo cáo tổng kết.pdf"),
+                                                           ("minutes", "Biên bản hội nghị.pdf")]
+
+
+# Accepted uploads -------------------------------------------------------------------------------
+
+GOOD_FILES = {
+    "pdf": (pdf_bytes, "Báo cáo tổng kết Triệu Nguyên.pdf", "application/pdf"),
+    "docx": (docx_bytes, "Báo cáo tổng kết giai đoạn 2011–2015.docx", DOCX_TYPE),
+    "xlsx": (xlsx_bytes, "Số liệu tổng hợp.xlsx", XLSX_TYPE),
+    "png": (png_bytes, "Ảnh biên bản hội nghị.png", "image/png"),
+    "jpeg": (lambda: JPEG, "Ảnh hội nghị tổng kết.jpg", "image/jpeg"),
+}
+
+
+@pytest.mark.parametrize("case", list(GOOD_FILES))
+def test_a_good_file_is_stored_once_by_its_hash_and_downloads_under_its_name(reporter, upload_dir, case):
+    make, filename, content_type = GOOD_FILES[case]
+    data = make()
+
+    response = send(reporter, data, filename)
+
+    assert response.status_code == 302 and response.location.endswith("#files")
+    sha = assert_stored_once(upload_dir, data)
+    [row] = rows()
+    assert (row.sha256, row.size, row.content_type, row.original_name, row.version, row.kind) == \
+        (sha, len(data), content_type, filename, 1, "report")
+    page = reporter.get(f"/units/{unit_id()}/report").get_data(as_text=True)
+    assert f'href="/files/{row.id}">{filename}</a>' in page
+
+    download = reporter.get(f"/files/{row.id}")
+    try:
+        assert download.status_code == 200
+        assert download.get_data() == data
+        assert download.headers["Content-Type"] == content_type
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+        assert download.headers["Content-Disposition"].startswith("attachment;")
+        assert "filename*=UTF-8''" in download.headers["Content-Disposition"]
+        assert disposition_name(download) == filename
+    finally:
+        download.close()
+
+
+def test_another_unit_cannot_download_the_file(demo, as_user, upload_dir):
+    client = as_user(REPORTER)
+    assert send(client, pdf_bytes(), "Báo cáo.pdf").status_code == 302
+    [row] = rows()
+    assert as_user(OTHER_REPORTER).get(f"/files/{row.id}").status_code == 404
+    assert as_user(COORDINATOR).get(f"/files/{row.id}").status_code == 200
+
+
+# Werkzeug unescapes backslashes in a quoted file name, so a Windows path reaches the app only escaped
+# (`\\\\`) or percent-encoded in `filename*`.
+PATH_NAMES = ['filename="../../etc/passwd.pdf"', 'filename="/etc/passwd.pdf"',
+              "filename*=UTF-8''..%5C..%5Cetc%5Cpasswd.pdf", 'filename="C:\\\\fakepath\\\\passwd.pdf"']
+
+
+@pytest.mark.parametrize("disposition", PATH_NAMES)
+def test_a_path_in_the_file_name_is_dropped_and_the_file_is_stored_by_its_hash(reporter, upload_dir, disposition):
+    data = pdf_bytes()
+
+    response = send_raw(reporter, data, disposition)
+
+    assert response.status_code == 302, alerts(response.get_data(as_text=True))
+
+    assert_stored_once(upload_dir, data)
+    assert not (upload_dir.parent / "etc").exists() and not (upload_dir / "etc").exists()
+    [row] = rows()
+    assert row.original_name == "passwd.pdf"
+    assert '>passwd.pdf</a>' in reporter.get(f"/units/{unit_id()}/report").get_data(as_text=True)
+    download = reporter.get(f"/files/{row.id}")
+    assert disposition_name(download) == "passwd.pdf"
+    assert "/" not in download.headers["Content-Disposition"].replace("UTF-8''", "")
+    download.close()
+
+
+def test_an_overlong_file_name_is_shortened_and_keeps_its_extension(reporter, upload_dir):
+    filename = ("Báo cáo tổng kết phong trào thi đua chung sức xây dựng nông thôn mới " * 5)[:296] + ".pdf"
+    assert len(filename) == 300
+
+    assert send(reporter, pdf_bytes(), filename).status_code == 302
+
+    [row] = rows()
+    assert len(row.original_name) <= 255
+    assert row.original_name.endswith(".pdf")
+    assert filename.startswith(row.original_name[:-4])
+    download = reporter.get(f"/files/{row.id}")
+    assert disposition_name(download) == row.original_name
+    download.close()
+
+
+def test_control_characters_and_newlines_are_removed_from_the_file_name(reporter, upload_dir):
+    # Browsers percent-encode CR and LF in a multipart file name; a script may send them raw in filename*.
+    response = send_raw(reporter, pdf_bytes(), "filename*=UTF-8''B%C3%A1o%20c%C3%A1o%0D%0AT%E1%BB%95ng%20k%E1%BA%BFt"
+                                               "%07%E2%80%AE.pdf")
+    assert response.status_code == 302, alerts(response.get_data(as_text=True))
+    response = send(reporter, pdf_bytes("2"), "Biên\tbản hội\x0bnghị\x00\x07\x1b\u200b\u202e.pdf")
+    assert response.status_code == 302, alerts(response.get_data(as_text=True))
+
+    names = [r.original_name for r in rows()]
+    assert names == ["Báo cáo Tổng kết.pdf", "Biên bản hội nghị.pdf"]
+    for row in rows():
+        download = reporter.get(f"/files/{row.id}")
+        header = download.headers["Content-Disposition"]
+        assert "\r" not in header and "\n" not in header
+        assert disposition_name(download) == row.original_name
+        download.close()
+
+
+def test_two_dossiers_uploading_the_same_bytes_share_one_stored_file(demo, as_user, upload_dir):
+    data = pdf_bytes("Mau bao cao chung")
+    assert send(as_user(REPORTER), data, "Mẫu báo cáo.pdf").status_code == 302
+    assert send(as_user(OTHER_REPORTER), data, "Mẫu báo cáo (Ba Lòng).pdf", code="19570").status_code == 302
+
+    sha = assert_stored_once(upload_dir, data)
+    assert [r.sha256 for r in rows()] == [sha, sha]
+    assert len({r.submission_id for r in rows()}) == 2
+
+
+# The database write fails after the file was stored ------------------------------------------
+
+
+def fail_commit_once_in_add_file(monkeypatch):
+    real_commit = db.session.commit
+    state = {"failed": False}
+
+    def commit():
+        if not state["failed"] and sys._getframe(1).f_code.co_name == "add_file":
+            state["failed"] = True
+            raise RuntimeError("database went away")
+        return real_commit()
+
+    monkeypatch.setattr(db.session, "commit", commit)
+    return state
+
+
+def test_a_failed_database_write_leaves_no_stray_file_and_no_row(reporter, upload_dir, monkeypatch):
+    state = fail_commit_once_in_add_file(monkeypatch)
+    before = Snapshot(upload_dir)
+
+    response = send(reporter, pdf_bytes(), "Báo cáo tổng kết.pdf")
+
+    assert state["failed"]
+    assert response.status_code == 500
+    assert "Đã xảy ra lỗi" in response.get_data(as_text=True)
+    before.assert_unchanged()
+    assert files_in(upload_dir) == set()
+    # And the next try works.
+    assert send(reporter, pdf_bytes(), "Báo cáo tổng kết.pdf").status_code == 302
+    assert_stored_once(upload_dir, pdf_bytes())
+
+
+def test_a_failed_database_write_keeps_a_file_another_dossier_uses(demo, as_user, upload_dir, monkeypatch):
+    data = pdf_bytes("Mau bao cao chung")
+    assert send(as_user(OTHER_REPORTER), data, "Mẫu báo cáo.pdf", code="19570").status_code == 302
+    client = as_user(REPORTER)
+    state = fail_commit_once_in_add_file(monkeypatch)
+
+    response = send(client, data, "Mẫu báo cáo.pdf")
+
+    assert state["failed"] and response.status_code == 500
+    assert len(rows()) == 1
+    download = as_user(OTHER_REPORTER).get(f"/files/{rows()[0].id}")
+    assert download.status_code == 200 and download.get_data() == data
+    download.close()
+    assert_stored_once(upload_dir, data)
