@@ -483,6 +483,10 @@ class Totals:
     average_start: float
     average_end: float
     met_per_criterion: dict[int, int]
+    page: int = 1
+    pages: int = 1
+    communes_total: int = 0
+    communes_reported: int = 0
 
     @property
     def money_accepted(self) -> int:
@@ -493,7 +497,8 @@ class Totals:
         return sum(self.with_submitted[k] for k in ("money_state", "money_people", "money_other"))
 
 
-def totals(campaign: Campaign) -> Totals:
+def totals(campaign: Campaign, page: int = 1, per_page: int = 60, paginate: bool = True) -> Totals:
+    """The district's sums, and the communes × criteria table (one page of communes, or all of them)."""
     columns = [func.coalesce(func.sum(getattr(Submission, n)), 0) for n in FIGURE_NAMES]
     by_status = {row[0]: row[1:] for row in db.session.execute(
         db.select(Submission.status, func.count(Submission.id), *columns)
@@ -506,29 +511,49 @@ def totals(campaign: Campaign) -> Totals:
     with_submitted = {n: int(acc[i + 1]) + int(sub[i + 1]) for i, n in enumerate(FIGURE_NAMES)}
     expected = db.session.execute(db.select(func.count(Unit.id)).filter(
         Unit.active.is_(True), Unit.kind.in_(BOARD_KINDS))).scalar_one()
-
     criteria = list(db.session.execute(
         db.select(Criterion).filter_by(set_code=campaign.criteria_set).order_by(Criterion.number)).scalars())
-    communes = {unit_id: CommuneCriteria(unit_id, code, name, None, set(), set()) for unit_id, code, name in
-                db.session.execute(db.select(Unit.id, Unit.code, Unit.name).filter(
-                    Unit.active.is_(True), Unit.kind.in_(COMMUNE_KINDS)).order_by(Unit.sort_order, Unit.code))}
+
     counted = [Status.ACCEPTED.value, Status.SUBMITTED.value]
-    for unit_id, status in db.session.execute(
-            db.select(Submission.unit_id, Submission.status).filter(
-                Submission.campaign_id == campaign.id, Submission.unit_id.in_(communes))):
-        communes[unit_id].status = status
-    for unit_id, number, met_start, met_end in db.session.execute(
-            db.select(Submission.unit_id, Criterion.number, CriterionResult.met_start, CriterionResult.met_end)
-            .join(CriterionResult, CriterionResult.submission_id == Submission.id)
-            .join(Criterion, Criterion.id == CriterionResult.criterion_id)
-            .filter(Submission.campaign_id == campaign.id, Submission.status.in_(counted),
-                    Submission.unit_id.in_(communes))):
-        if met_start:
-            communes[unit_id].met_start.add(number)
-        if met_end:
-            communes[unit_id].met_end.add(number)
-    reported = [c for c in communes.values() if c.status in counted]
-    met_per_criterion = {c.number: sum(1 for r in reported if c.number in r.met_end) for c in criteria}
+    commune = (Unit.active.is_(True), Unit.kind.in_(COMMUNE_KINDS))
+    counted_subs = (Submission.campaign_id == campaign.id, Submission.status.in_(counted))
+    # Criteria met per reporting commune (for the averages), and communes meeting each criterion.
+    met_counts = db.session.execute(
+        db.select(func.sum(db.case((CriterionResult.met_start, 1), else_=0)),
+                  func.sum(db.case((CriterionResult.met_end, 1), else_=0)))
+        .select_from(Submission).join(Unit, Unit.id == Submission.unit_id)
+        .outerjoin(CriterionResult, CriterionResult.submission_id == Submission.id)
+        .filter(*commune, *counted_subs).group_by(Submission.id)).all()
+    met_per_criterion = {c.number: 0 for c in criteria}
+    met_per_criterion.update(dict(db.session.execute(
+        db.select(Criterion.number, func.count(CriterionResult.id))
+        .select_from(CriterionResult).join(Criterion, Criterion.id == CriterionResult.criterion_id)
+        .join(Submission, Submission.id == CriterionResult.submission_id).join(Unit, Unit.id == Submission.unit_id)
+        .filter(CriterionResult.met_end.is_(True), *commune, *counted_subs).group_by(Criterion.number)).all()))
+
+    communes_total = db.session.execute(db.select(func.count(Unit.id)).filter(*commune)).scalar_one()
+    pages = max(1, math.ceil(communes_total / per_page)) if paginate else 1
+    page = min(max(page, 1), pages)
+    rows_query = (db.select(Unit.id, Unit.code, Unit.name, Submission.status)
+                  .outerjoin(Submission, (Submission.unit_id == Unit.id) & (Submission.campaign_id == campaign.id))
+                  .filter(*commune).order_by(Unit.sort_order, Unit.code, Unit.id))
+    if paginate:
+        rows_query = rows_query.offset((page - 1) * per_page).limit(per_page)
+    communes = {unit_id: CommuneCriteria(unit_id, code, name, status, set(), set())
+                for unit_id, code, name, status in db.session.execute(rows_query)}
+    results = (db.select(Submission.unit_id, Criterion.number, CriterionResult.met_start, CriterionResult.met_end)
+               .join(CriterionResult, CriterionResult.submission_id == Submission.id)
+               .join(Criterion, Criterion.id == CriterionResult.criterion_id)
+               .join(Unit, Unit.id == Submission.unit_id).filter(*commune, *counted_subs))
+    if paginate:
+        results = results.filter(Submission.unit_id.in_(list(communes)))
+    for unit_id, number, met_start, met_end in db.session.execute(results):
+        if unit_id in communes:
+            if met_start:
+                communes[unit_id].met_start.add(number)
+            if met_end:
+                communes[unit_id].met_end.add(number)
     return Totals(accepted, with_submitted, int(acc[0]), int(sub[0]), expected, criteria, list(communes.values()),
-                  rules.criteria_average([c.count_start for c in reported]),
-                  rules.criteria_average([c.count_end for c in reported]), met_per_criterion)
+                  rules.criteria_average([int(start or 0) for start, _end in met_counts]),
+                  rules.criteria_average([int(end or 0) for _start, end in met_counts]), met_per_criterion,
+                  page, pages, communes_total, len(met_counts))

@@ -336,7 +336,8 @@ def _attachment(data: bytes, name: str, mimetype: str):
 @roles(*BOARD_READERS)
 def totals():
     campaign = _campaign()
-    return render_template("reports/totals.html", campaign=campaign, totals=services.totals(campaign))
+    data = services.totals(campaign, page=request.args.get("page", 1, type=int))
+    return render_template("reports/totals.html", campaign=campaign, totals=data)
 
 
 @bp.route("/totals.xlsx")
@@ -345,7 +346,7 @@ def totals_xlsx():
     from ..exports.xlsx import totals_xlsx as build
 
     campaign = _campaign()
-    return _attachment(build(services.totals(campaign), campaign, clock.today()),
+    return _attachment(build(services.totals(campaign, paginate=False), campaign, clock.today()),
                        f"tong-hop-so-lieu-{clock.today():%Y%m%d}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -356,7 +357,7 @@ def totals_docx():
     from ..exports.docx import totals_docx as build
 
     campaign = _campaign()
-    return _attachment(build(services.totals(campaign), campaign, clock.today()),
+    return _attachment(build(services.totals(campaign, paginate=False), campaign, clock.today()),
                        f"du-thao-bao-cao-tong-hop-{clock.today():%Y%m%d}.docx",
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
