@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from ..forms import BaseForm, choices
 from ..org.forms import MultiCheckboxField
@@ -11,7 +12,13 @@ DATE_MESSAGE = _l("Ngày không hợp lệ (dd/mm/yyyy).")
 
 
 class VnDateField(DateField):
-    """A date typed as dd/mm/yyyy (also accepts the browser's yyyy-mm-dd from a date picker)."""
+    """A date typed as dd/mm/yyyy (yyyy-mm-dd is accepted too).
+
+    A plain text box, not the browser's date picker: the picker shows the browser's locale format
+    (mm/dd/yyyy on many office PCs) and cannot show a dd/mm/yyyy value at all.
+    """
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"], **kwargs)
