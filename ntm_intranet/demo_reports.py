@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from werkzeug.datastructures import FileStorage
 
@@ -80,7 +80,8 @@ EXTENSIONS = {"TTR": (date(2015, 6, 30), "Đơn vị đang thanh tra theo kế h
 
 
 def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=clock.VN)
+    """A Vietnamese wall-clock moment, stored (like every time) in UTC."""
+    return datetime.combine(day, time(hour, minute), tzinfo=clock.VN).astimezone(UTC)
 
 
 def _report_docx(unit: Unit, campaign: Campaign, sub: Submission) -> bytes:

@@ -11,7 +11,7 @@ from ..forms import BaseForm, choices
 from .models import FIGURES
 
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Số liệu không được âm."))
-NUMBER_MESSAGE = _l("Hãy nhập một số (không dùng dấu chấm hay dấu phẩy ngăn cách hàng nghìn).")
+NUMBER_MESSAGE = _l("Hãy nhập một số nguyên, ví dụ 1.500.000.")
 
 
 class VersionedForm(BaseForm):
@@ -39,6 +39,12 @@ class MoneyField(IntegerField):
 
     # A text box: a browser's number box refuses "1.150.000" (and drops what it cannot read).
     widget = TextInput()
+
+    def _value(self):
+        """1500000000 shows as "1.500.000.000", as it was typed."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
 
     def process_formdata(self, valuelist):
         if valuelist:

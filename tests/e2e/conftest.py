@@ -184,7 +184,7 @@ def done(request, browser_log):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         test = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")  # "test_x[chromium]" -> "test_x-chromium"
         path = SCREENSHOTS / f"{test}-{name}.png"
-        page.screenshot(path=str(path), full_page=True, scale="css")
+        page.screenshot(path=str(path), full_page=True, scale="css", caret="initial")
         browser_log.assert_clean()
         return path
 

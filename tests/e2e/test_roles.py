@@ -23,8 +23,9 @@ def test_coordinator_sees_only_its_menu_and_is_refused_the_accounts_page(demo, p
 
     navigation = page.get_by_role("navigation", name="Điều hướng chính")
     expect(navigation.get_by_role("link", name="Trang chủ", exact=True)).to_be_visible()
-    expect(navigation.get_by_role("link", name="Kế hoạch", exact=True)).to_be_visible()
-    for refused in ("Tài khoản", "Đơn vị", "Nhật ký"):
+    for allowed in ("Kế hoạch", "Tiến độ báo cáo", "Tổng hợp", "Nhật ký"):
+        expect(navigation.get_by_role("link", name=allowed, exact=True)).to_be_visible()
+    for refused in ("Tài khoản", "Đơn vị"):
         expect(navigation.get_by_role("link", name=refused, exact=True)).to_have_count(0)
 
     browser_log.allow_http_error(403)
