@@ -78,16 +78,22 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .awards.views import bp as awards_bp
     from .campaigns.views import bp as campaigns_bp
     from .main.views import bp as main_bp
+    from .nominations.views import bp as nominations_bp
     from .org.views import bp as org_bp
     from .reports.views import bp as reports_bp
+    from .voting.views import bp as voting_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp, url_prefix="/admin")
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(nominations_bp)
+    app.register_blueprint(voting_bp)
+    app.register_blueprint(awards_bp)
 
     from .auth.access import enforce
 

@@ -2,9 +2,15 @@
 
 from .audit import AuditEvent
 from .auth.models import User, UserRole
+from .awards.models import AwardEntry, AwardList
 from .campaigns.models import Campaign, Criterion, Milestone
+from .nominations.models import AwardForm, BaseSalary, BoardMember, Nomination, NominationFile, ScoringCriterion
 from .org.models import Unit
 from .reports.models import CriterionResult, Extension, Notification, Reminder, ReportFile, Submission
+from .voting.models import AgendaItem, Attendance, Ballot, BallotScore, BoardSession, PaperCount, VoteRecord
 
-__all__ = ["AuditEvent", "Campaign", "Criterion", "CriterionResult", "Extension", "Milestone", "Notification",
+__all__ = ["AgendaItem", "Attendance", "AwardEntry", "AwardForm", "AwardList", "Ballot", "BallotScore",
+           "BaseSalary", "BoardMember", "BoardSession", "Nomination", "NominationFile", "PaperCount",
+           "ScoringCriterion", "VoteRecord",
+           "AuditEvent", "Campaign", "Criterion", "CriterionResult", "Extension", "Milestone", "Notification",
            "Reminder", "ReportFile", "Submission", "Unit", "User", "UserRole"]

@@ -139,7 +139,7 @@ def load_demo(with_reports: bool = True) -> dict[str, int]:
 
     With `with_reports`, also the units' dossiers as they stood on 27/06/2015 (once).
     """
-    added = {"units": 0, "criteria": 0, "campaigns": 0, "milestones": 0, "users": 0, "reports": 0}
+    added = {"units": 0, "criteria": 0, "campaigns": 0, "milestones": 0, "users": 0, "reports": 0, "nominations": 0}
     units = {u.code: u for u in db.session.execute(db.select(Unit)).scalars()}
 
     def unit(code, name, kind, parent, order):
@@ -200,4 +200,7 @@ def load_demo(with_reports: bool = True) -> dict[str, int]:
         from .demo_reports import load_demo_reports
 
         added["reports"] = load_demo_reports()
+        from .demo_board import load_demo_board
+
+        added["nominations"] = load_demo_board()
     return added

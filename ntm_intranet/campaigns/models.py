@@ -5,6 +5,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,6 +43,13 @@ class Campaign(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Scheduled reminders: this many days before a due date, then daily while overdue.
     remind_days_before: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # The board's rules (DOMAIN.md §6), per campaign.
+    quorum_numerator: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    quorum_denominator: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    scoring_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    score_method: Mapped[str] = mapped_column(String(10), default="mean", server_default="mean")
+    same_unit_abstains: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    money_rounding: Mapped[int] = mapped_column(Integer, default=10_000, server_default="10000")
 
     milestones = relationship("Milestone", lazy="selectin", cascade="all, delete-orphan",
                               order_by="(Milestone.due_date, Milestone.id)",

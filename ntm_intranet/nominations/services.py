@@ -1,0 +1,200 @@
+"""Nominations and the board's configuration: every change checked, audited and committed."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from .. import audit, clock, storage
+from ..auth.models import User, UserRole
+from ..auth.roles import Role
+from ..extensions import db
+from . import rules
+from .models import AwardForm, BoardMember, Nomination, NominationFile, NominationStatus, ScoringCriterion
+
+
+class NominationError(Exception):
+    """Refused, with a message for the user."""
+
+
+def award_forms(campaign) -> list[AwardForm]:
+    return list(db.session.execute(db.select(AwardForm).filter_by(campaign_id=campaign.id)
+                                   .order_by(AwardForm.sort_order, AwardForm.id)).scalars())
+
+
+def scoring_criteria(campaign) -> list[ScoringCriterion]:
+    return list(db.session.execute(db.select(ScoringCriterion).filter_by(campaign_id=campaign.id)
+                                   .order_by(ScoringCriterion.sort_order, ScoringCriterion.id)).scalars())
+
+
+def board_members(campaign) -> list[BoardMember]:
+    return list(db.session.execute(db.select(BoardMember).filter_by(campaign_id=campaign.id)
+                                   .join(User).order_by(BoardMember.id)).scalars())
+
+
+def eligible_users() -> list[User]:
+    """People who may sit on the board: active accounts holding the member role."""
+    return list(db.session.execute(db.select(User).join(UserRole).filter(
+        UserRole.role == Role.MEMBER.value, User.active.is_(True)).order_by(User.full_name)).scalars())
+
+
+def save_award_form(form: AwardForm, data: dict) -> AwardForm:
+    before = form.as_dict() if form.id else None
+    for key, value in data.items():
+        setattr(form, key, value)
+    db.session.add(form)
+    db.session.flush()
+    audit.record("award_form_updated" if before else "award_form_created", form, before=before,
+                 after=form.as_dict(), summary=form.name)
+    db.session.commit()
+    return form
+
+
+def save_criterion(criterion: ScoringCriterion, data: dict) -> ScoringCriterion:
+    before = {"name": criterion.name, "max": criterion.max_points, "weight": criterion.weight} if criterion.id else None
+    for key, value in data.items():
+        setattr(criterion, key, value)
+    db.session.add(criterion)
+    db.session.flush()
+    audit.record("scoring_criterion_saved", criterion, before=before,
+                 after={"name": criterion.name, "max": criterion.max_points, "weight": criterion.weight},
+                 summary=criterion.name)
+    db.session.commit()
+    return criterion
+
+
+def set_board(campaign, user_ids: list[int]) -> None:
+    current = {m.user_id: m for m in board_members(campaign)}
+    allowed = {u.id for u in eligible_users()}
+    wanted = {uid for uid in user_ids if uid in allowed}
+    for uid, member in current.items():
+        if uid not in wanted:
+            db.session.delete(member)
+    for uid in wanted - set(current):
+        db.session.add(BoardMember(campaign_id=campaign.id, user_id=uid))
+    audit.record("board_members_set", object_type="campaign", object_id=campaign.id,
+                 before={"members": sorted(current)}, after={"members": sorted(wanted)})
+    db.session.commit()
+
+
+# Nominations -----------------------------------------------------------------------------------------
+
+
+def _check_version(nomination: Nomination, expected: int | None) -> None:
+    if expected is not None and expected != nomination.version:
+        raise NominationError(_("Hồ sơ đề nghị vừa được thay đổi ở nơi khác (một cửa sổ khác, hoặc bấm gửi hai lần). "
+                                "Trang đã hiện dữ liệu mới nhất."))
+
+
+def save_nomination(nomination: Nomination, data: dict, user, expected_version: int | None = None) -> Nomination:
+    if nomination.id:
+        _check_version(nomination, expected_version)
+        if nomination.status not in (NominationStatus.DRAFT, NominationStatus.RETURNED):
+            raise NominationError(_("Hồ sơ đã gửi: không sửa được nữa (có thể rút hồ sơ khi chưa thẩm định)."))
+    form = db.session.get(AwardForm, data["proposed_form_id"])
+    if form is None or form.campaign_id != nomination.campaign_id:
+        raise NominationError(_("Hình thức khen thưởng không hợp lệ."))
+    if data["kind"] not in form.kinds:
+        raise NominationError(_("Hình thức “%(f)s” không áp dụng cho đối tượng này.", f=form.name))
+    before = nomination.as_dict() if nomination.id else None
+    for key, value in data.items():
+        setattr(nomination, key, value)
+    nomination.form_id = nomination.proposed_form_id
+    if nomination.created_at is None:
+        nomination.created_at = clock.now()
+    db.session.add(nomination)
+    db.session.flush()
+    audit.record("nomination_updated" if before else "nomination_created", nomination, before=before,
+                 after=nomination.as_dict(), summary=f"{nomination.unit.code if nomination.unit else ''}: "
+                 f"{nomination.name}")
+    db.session.commit()
+    return nomination
+
+
+def add_file(nomination: Nomination, kind: str, upload, user) -> NominationFile:
+    if kind not in ("to_trinh", "thanh_tich", "other"):
+        raise NominationError(_("Loại tài liệu không hợp lệ."))
+    if nomination.status not in (NominationStatus.DRAFT, NominationStatus.RETURNED):
+        raise NominationError(_("Hồ sơ đã gửi: không thêm tài liệu được nữa."))
+    stored = storage.store(upload)
+    try:
+        row = NominationFile(nomination_id=nomination.id, kind=kind, original_name=stored.original_name,
+                             sha256=stored.sha256, size=stored.size, content_type=stored.content_type,
+                             uploaded_at=clock.now(), uploaded_by_id=user.id)
+        db.session.add(row)
+        db.session.flush()
+        audit.record("nomination_file_uploaded", row, summary=f"{nomination.name}: {kind} {row.original_name}")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if stored.created and not _sha_used(stored.sha256):
+            storage.discard(stored)
+        raise
+    return row
+
+
+def _sha_used(sha256: str) -> bool:
+    from ..reports.models import ReportFile
+
+    return bool(db.session.execute(db.select(NominationFile.id).filter_by(sha256=sha256).limit(1)).first()
+                or db.session.execute(db.select(ReportFile.id).filter_by(sha256=sha256).limit(1)).first())
+
+
+def _transition(nomination: Nomination, allowed: tuple, target: str, action: str, expected_version=None,
+                message=None, **changes) -> None:
+    _check_version(nomination, expected_version)
+    if nomination.status not in allowed:
+        raise NominationError(message or _("Không thực hiện được ở trạng thái hiện tại (%(s)s).",
+                                           s=nomination.status_label))
+    before = nomination.as_dict()
+    nomination.status = target
+    for key, value in changes.items():
+        setattr(nomination, key, value)
+    db.session.flush()
+    audit.record(action, nomination, before=before, after=nomination.as_dict(), summary=nomination.name)
+    db.session.commit()
+
+
+def submit(nomination: Nomination, user, expected_version=None) -> None:
+    if not nomination.summary.strip():
+        raise NominationError(_("Hãy ghi tóm tắt thành tích (dòng in trong danh sách) trước khi gửi."))
+    _transition(nomination, (NominationStatus.DRAFT, NominationStatus.RETURNED), NominationStatus.SUBMITTED.value,
+                "nomination_submitted", expected_version, submitted_at=clock.now())
+
+
+def withdraw(nomination: Nomination, user, expected_version=None) -> None:
+    _transition(nomination, (NominationStatus.DRAFT, NominationStatus.SUBMITTED, NominationStatus.RETURNED),
+                NominationStatus.WITHDRAWN.value, "nomination_withdrawn", expected_version,
+                message=_("Chỉ rút được hồ sơ chưa thẩm định."))
+
+
+def screen(nomination: Nomination, decision: str, note: str, form_id: int | None, user, expected_version=None):
+    if decision not in ("eligible", "returned"):
+        raise NominationError(_("Hãy chọn kết quả thẩm định."))
+    if decision == "returned" and not note:
+        raise NominationError(_("Khi trả lại hồ sơ, hãy ghi rõ lý do."))
+    changes = {"screening_note": note or "", "screened_at": clock.now()}
+    if form_id:
+        form = db.session.get(AwardForm, form_id)
+        if form is None or form.campaign_id != nomination.campaign_id:
+            raise NominationError(_("Hình thức khen thưởng không hợp lệ."))
+        if nomination.kind not in form.kinds:
+            raise NominationError(_("Hình thức “%(f)s” không áp dụng cho đối tượng này.", f=form.name))
+        changes["form_id"] = form.id
+    _transition(nomination, (NominationStatus.SUBMITTED, NominationStatus.ELIGIBLE), decision,
+                "nomination_screened", expected_version, **changes)
+
+
+def automatic_checks(nomination: Nomination) -> list[str]:
+    form = nomination.form
+    return rules.checks(nomination.kind, form.kinds, nomination.money, form.min_household_contribution,
+                        nomination.summary, {f.kind for f in nomination.files})
+
+
+def nominations_query(campaign, user):
+    """The nominations this user may see: a reporter his unit's; the board's people all but drafts."""
+    query = db.select(Nomination).filter_by(campaign_id=campaign.id)
+    if user.roles & {Role.ADMIN, Role.SECRETARY, Role.CHAIR}:
+        return query.filter(Nomination.status != NominationStatus.DRAFT.value)
+    if Role.REPORTER in user.roles and user.unit_id:
+        return query.filter(Nomination.unit_id == user.unit_id)
+    return query.filter(db.false())

@@ -1,0 +1,138 @@
+"""Board sessions, attendance and the secret ballot.
+
+Secrecy is in the schema: `vote_record` says WHO has voted (one row per member and session, no
+time), `ballot` holds WHAT was voted (a random id, no member, no time). The two share no key; a
+member's whole sheet is written in one transaction with the vote_record row, whose unique
+constraint makes a second sheet impossible.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class SessionStatus(StrEnum):
+    PREPARED = "prepared"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+SESSION_STATUS_LABELS = {SessionStatus.PREPARED: _l("Chuẩn bị"), SessionStatus.OPEN: _l("Đang bỏ phiếu"),
+                         SessionStatus.CLOSED: _l("Đã kết thúc")}
+
+
+class BoardSession(db.Model):
+    __tablename__ = "board_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    time_text: Mapped[str] = mapped_column(String(40), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    secretary_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    paper: Mapped[bool] = mapped_column(Boolean, default=False)  # counts entered from paper ballots
+    status: Mapped[str] = mapped_column(String(20), default=SessionStatus.PREPARED.value, index=True)
+    members_total: Mapped[int] = mapped_column(Integer, default=0)  # fixed when the session opens
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    chair = relationship("User", foreign_keys=[chair_id], lazy="joined")
+    secretary = relationship("User", foreign_keys=[secretary_id], lazy="joined")
+    items = relationship("AgendaItem", lazy="selectin", order_by="AgendaItem.position", back_populates="session",
+                         cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_label(self) -> str:
+        return str(SESSION_STATUS_LABELS[SessionStatus(self.status)])
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_item"
+    __table_args__ = (UniqueConstraint("session_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    session = relationship("BoardSession", back_populates="items")
+    nomination = relationship("Nomination", lazy="joined")
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user = relationship("User", lazy="joined")
+
+
+class VoteRecord(db.Model):
+    """Who has cast a ballot sheet in a session (or whose written opinion was entered). Nothing more."""
+
+    __tablename__ = "vote_record"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    written: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def _ballot_id() -> str:
+    return secrets.token_hex(16)
+
+
+class Ballot(db.Model):
+    """One anonymous vote on one candidate: no member, no time, a random id."""
+
+    __tablename__ = "ballot"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_ballot_id)
+    session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[str] = mapped_column(String(10))  # agree, disagree, invalid
+    written: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BallotScore(db.Model):
+    __tablename__ = "ballot_score"
+    __table_args__ = (UniqueConstraint("ballot_id", "criterion_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_ballot_id)
+    ballot_id: Mapped[str] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("scoring_criterion.id"), index=True)
+    points: Mapped[int] = mapped_column(Integer)
+
+
+class PaperCount(db.Model):
+    """For a paper session: the counts per candidate, entered by the secretary from the ballot box."""
+
+    __tablename__ = "paper_count"
+    __table_args__ = (UniqueConstraint("item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    returned: Mapped[int] = mapped_column(Integer, default=0)
+    valid: Mapped[int] = mapped_column(Integer, default=0)
+    agree: Mapped[int] = mapped_column(Integer, default=0)
+    disagree: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
