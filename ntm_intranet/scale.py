@@ -100,3 +100,70 @@ def seed_scale(units: int, seed: int = 2015) -> dict[str, int]:
 
 
 __all__ = ["seed_scale"]
+
+
+def seed_session(candidates: int, members: int = 15, criteria: int = 5, seed: int = 2015) -> int:
+    """A closed board session with `candidates` × `members` anonymous ballots scored on `criteria` criteria.
+
+    Returns the session id. Bulk inserts, for the results-page query count and the benchmark.
+    """
+    import secrets
+    from datetime import date
+
+    from .auth.models import User, UserRole
+    from .nominations.models import AwardForm, BoardMember, Nomination, ScoringCriterion
+    from .voting.models import AgendaItem, Attendance, Ballot, BallotScore, BoardSession, VoteRecord
+
+    rng = random.Random(seed)
+    campaign = _ensure_campaign()
+    unit_id = db.session.execute(db.select(Unit.id).filter(Unit.kind.in_(["commune", "agency", "town"]))).scalars() \
+        .first()
+    form = db.session.execute(db.select(AwardForm).filter_by(campaign_id=campaign.id)).scalars().first()
+    if form is None:
+        form = AwardForm(campaign_id=campaign.id, code="GK", name="Giấy khen", recipient_kinds="individual",
+                         threshold_percent=50, threshold_strict=True, coefficient=0)
+        db.session.add(form)
+        db.session.flush()
+    crits = [ScoringCriterion(campaign_id=campaign.id, name=f"Tiêu chí thử {i + 1}", max_points=10, weight=i + 1)
+             for i in range(criteria)]
+    db.session.add_all(crits)
+    people = []
+    for i in range(members):
+        user = User(username=f"scale-m{secrets.token_hex(4)}-{i}", full_name=f"Thành viên thử {i + 1}",
+                    password_hash="!", session_token=secrets.token_urlsafe(24), must_change_password=False)
+        user.role_rows.append(UserRole(role="member"))
+        people.append(user)
+    db.session.add_all(people)
+    db.session.flush()
+    for user in people:
+        db.session.add(BoardMember(campaign_id=campaign.id, user_id=user.id))
+    session = BoardSession(campaign_id=campaign.id, title=f"Phiên thử {candidates} hồ sơ", held_on=date(2015, 7, 8),
+                           status="closed", members_total=members)
+    db.session.add(session)
+    db.session.flush()
+    first = (db.session.execute(db.select(func.max(Nomination.id))).scalar() or 0) + 1
+    db.session.execute(insert(Nomination), [
+        {"id": first + i, "campaign_id": campaign.id, "unit_id": unit_id, "kind": "individual",
+         "name": f"Người được đề nghị {i + 1}", "position": "", "address": "", "summary": "", "money": 0,
+         "labour_days": 0, "land_m2": 0, "trees": 0, "proposed_form_id": form.id, "form_id": form.id,
+         "status": "eligible", "screening_note": "", "version": 1} for i in range(candidates)])
+    item_first = (db.session.execute(db.select(func.max(AgendaItem.id))).scalar() or 0) + 1
+    db.session.execute(insert(AgendaItem), [
+        {"id": item_first + i, "session_id": session.id, "nomination_id": first + i, "position": i}
+        for i in range(candidates)])
+    db.session.execute(insert(Attendance), [{"session_id": session.id, "user_id": u.id, "present": True}
+                                            for u in people])
+    db.session.execute(insert(VoteRecord), [{"session_id": session.id, "user_id": u.id, "written": False}
+                                            for u in people])
+    ballots, scores = [], []
+    for i in range(candidates):
+        for _member in range(members):
+            ballot_id = secrets.token_hex(16)
+            ballots.append({"id": ballot_id, "session_id": session.id, "item_id": item_first + i,
+                            "choice": "agree" if rng.random() < 0.7 else "disagree", "written": False})
+            scores.extend({"id": secrets.token_hex(16), "ballot_id": ballot_id, "criterion_id": c.id,
+                           "points": rng.randint(0, 10)} for c in crits)
+    db.session.execute(insert(Ballot), ballots)
+    db.session.execute(insert(BallotScore), scores)
+    db.session.commit()
+    return session.id

@@ -138,7 +138,7 @@ class Nomination(db.Model):
     proposed_form = relationship("AwardForm", foreign_keys=[proposed_form_id], lazy="joined")
     form = relationship("AwardForm", foreign_keys=[form_id], lazy="joined")
     candidate_user = relationship("User")
-    files = relationship("NominationFile", lazy="selectin", order_by="(NominationFile.kind, NominationFile.id)")
+    files = relationship("NominationFile", lazy="select", order_by="(NominationFile.kind, NominationFile.id)")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -200,6 +200,7 @@ def test_the_live_board_fragment_is_small_and_only_the_fragment(demo_reports, as
 @contextmanager
 def count_queries():
     statements = []
+    db.session.expunge_all()  # a cold identity map, as a real request has
 
     def record(conn, cursor, statement, *args):
         statements.append(statement)
@@ -359,3 +360,18 @@ def test_demo_reports_are_loaded_once_with_real_files(demo_reports, app):
 @pytest.mark.parametrize("role_user", ["tckh", "noivu", "thanhvien1"])
 def test_offices_without_a_part_in_reports_do_not_see_the_board(demo, as_user, role_user):
     assert as_user(role_user).get("/board").status_code == 403
+
+
+def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_reports, as_user, app):
+    from ntm_intranet.scale import seed_session
+
+    small = seed_session(5, members=15, criteria=5)
+    large = seed_session(2000, members=15, criteria=5)
+    secretary = as_user("noivu")
+    secretary.get(f"/sessions/{small}/results")
+    with count_queries() as few:
+        assert secretary.get(f"/sessions/{small}/results").status_code == 200
+    with count_queries() as many:
+        page = secretary.get(f"/sessions/{large}/results")
+    assert page.status_code == 200 and "Người được đề nghị 2000" in page.get_data(as_text=True)
+    assert len(many) == len(few), (len(few), len(many))
