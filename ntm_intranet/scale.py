@@ -129,8 +129,10 @@ def seed_session(candidates: int, members: int = 15, criteria: int = 5, seed: in
     db.session.add_all(crits)
     people = []
     for i in range(members):
+        # "!" is no scrypt hash: these synthetic members can never log in.
         user = User(username=f"scale-m{secrets.token_hex(4)}-{i}", full_name=f"Thành viên thử {i + 1}",
-                    password_hash="!", session_token=secrets.token_urlsafe(24), must_change_password=False)
+                    password_hash="!", session_token=secrets.token_urlsafe(24),  # noqa: S106
+                    must_change_password=False)
         user.role_rows.append(UserRole(role="member"))
         people.append(user)
     db.session.add_all(people)

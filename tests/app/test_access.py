@@ -11,8 +11,8 @@ import pytest
 from ntm_intranet.auth.models import User
 from ntm_intranet.campaigns.models import Campaign
 from ntm_intranet.extensions import db
-from ntm_intranet.org.models import Unit
 from ntm_intranet.nominations.models import Nomination
+from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import ReportFile, Submission
 from ntm_intranet.voting.models import BoardSession
 
