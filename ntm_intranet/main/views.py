@@ -51,6 +51,19 @@ def _campaign_context() -> dict:
     return {"campaign": campaign, "unit_counts": campaigns.active_unit_counts()}
 
 
+def _board_context() -> dict:
+    """The board's pending sessions (prepared or open) first: members come to the home page to vote."""
+    from ..voting.models import BoardSession
+
+    context = _campaign_context()
+    campaign = context["campaign"]
+    context["sessions"] = list(db.session.execute(
+        db.select(BoardSession).filter(BoardSession.campaign_id == (campaign.id if campaign else None),
+                                       BoardSession.status != "closed").order_by(BoardSession.held_on)).scalars())
+    context["members"] = _board_members()
+    return context
+
+
 @bp.route("/home/admin")
 @roles(Role.ADMIN)
 def home_admin():
@@ -82,22 +95,19 @@ def home_finance():
 @bp.route("/home/secretary")
 @roles(Role.SECRETARY)
 def home_secretary():
-    return render_template("main/home_board.html", heading_role=Role.SECRETARY, members=_board_members(),
-                           **_campaign_context())
+    return render_template("main/home_board.html", heading_role=Role.SECRETARY, **_board_context())
 
 
 @bp.route("/home/chair")
 @roles(Role.CHAIR)
 def home_chair():
-    return render_template("main/home_board.html", heading_role=Role.CHAIR, members=_board_members(),
-                           **_campaign_context())
+    return render_template("main/home_board.html", heading_role=Role.CHAIR, **_board_context())
 
 
 @bp.route("/home/member")
 @roles(Role.MEMBER)
 def home_member():
-    return render_template("main/home_board.html", heading_role=Role.MEMBER, members=_board_members(),
-                           **_campaign_context())
+    return render_template("main/home_board.html", heading_role=Role.MEMBER, **_board_context())
 
 
 @bp.route("/home/reporter")
