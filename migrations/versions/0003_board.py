@@ -245,7 +245,8 @@ def upgrade():
     sa.Column('written', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], name=op.f('fk_ballot_item_id_agenda_item'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['board_session.id'], name=op.f('fk_ballot_session_id_board_session'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_ballot'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ballot')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('ballot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ballot_item_id'), ['item_id'], unique=False)
@@ -275,7 +276,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['ballot_id'], ['ballot.id'], name=op.f('fk_ballot_score_ballot_id_ballot'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['criterion_id'], ['scoring_criterion.id'], name=op.f('fk_ballot_score_criterion_id_scoring_criterion')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ballot_score')),
-    sa.UniqueConstraint('ballot_id', 'criterion_id', name=op.f('uq_ballot_score_ballot_id'))
+    sa.UniqueConstraint('ballot_id', 'criterion_id', name=op.f('uq_ballot_score_ballot_id')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('ballot_score', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ballot_score_ballot_id'), ['ballot_id'], unique=False)

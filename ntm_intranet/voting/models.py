@@ -104,6 +104,8 @@ class Ballot(db.Model):
     """One anonymous vote on one candidate: no member, no time, a random id."""
 
     __tablename__ = "ballot"
+    # SQLite: rows stored in the order of their random key, not in the order they were cast.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_ballot_id)
     session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"), index=True)
@@ -114,7 +116,7 @@ class Ballot(db.Model):
 
 class BallotScore(db.Model):
     __tablename__ = "ballot_score"
-    __table_args__ = (UniqueConstraint("ballot_id", "criterion_id"),)
+    __table_args__ = (UniqueConstraint("ballot_id", "criterion_id"), {"sqlite_with_rowid": False})
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_ballot_id)
     ballot_id: Mapped[str] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), index=True)
