@@ -52,6 +52,9 @@ def propose(campaign: Campaign, user) -> AwardList:
     session = latest_closed_session(campaign)
     if session is None:
         raise AwardError(_("Chưa có phiên họp nào của Hội đồng đã kết thúc."))
+    approved = approved_list(campaign)
+    if approved is not None and approved.session_id == session.id:
+        raise AwardError(_("Danh sách từ phiên họp này đã được phê duyệt: muốn thay đổi, hãy dùng “Tạo bản sửa đổi”."))
     revision = (db.session.execute(db.select(func.max(AwardList.revision)).filter_by(campaign_id=campaign.id))
                 .scalar() or 0) + 1
     award_list = AwardList(campaign_id=campaign.id, session_id=session.id, revision=revision, status="draft")

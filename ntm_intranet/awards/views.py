@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import clock
 from ..auth.access import any_user, roles
 from ..auth.roles import Role
 from ..campaigns import services as campaigns
@@ -95,7 +98,7 @@ def approve(list_id: int):
         abort(404)
     form = ApproveForm()
     if not form.validate_on_submit():
-        return _page(422, " ".join(e for errors in form.errors.values() for e in errors))
+        return _page(422, " ".join(str(e) for errors in form.errors.values() for e in errors))
     try:
         services.approve(award_list, campaign, form.decision_number.data, form.decision_date.data, current_user)
     except services.AwardError as exc:
@@ -119,3 +122,37 @@ def revise(list_id: int):
     flash(_("Đã tạo bản sửa đổi; danh sách đã phê duyệt vẫn giữ nguyên cho đến khi bản mới được phê duyệt."),
           "success")
     return redirect(url_for("awards.index") + "#draft")
+
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def export_name(kind: str, campaign, ext: str, day=None) -> str:
+    """`YYYY-MM-DD_<kind>_<campaign>.<ext>`: no diacritics in the name, full Vietnamese inside."""
+    from ..text import fold
+
+    stem = "".join(ch if ch.isalnum() else "-" for ch in fold(campaign.doc_number)).strip("-")
+    return f"{(day or clock.today()):%Y-%m-%d}_{kind}_{stem}.{ext}"
+
+
+@bp.route("/awards/<int:list_id>.<ext>")
+@any_user
+def export(list_id: int, ext: str):
+    from ..exports import award_list as writer
+
+    campaign = _campaign()
+    award_list = db.session.get(AwardList, list_id)
+    if award_list is None or award_list.campaign_id != campaign.id or ext not in FORMATS:
+        abort(404)
+    if award_list.status != "approved" and not current_user.roles & {Role.CHAIR, Role.SECRETARY}:
+        abort(404)  # a draft is the chair's and the secretary's working paper
+    signer = campaign.signer or ""
+    data = writer.from_award_list(award_list, campaign, signer)
+    content = {"docx": writer.award_list_docx, "xlsx": writer.award_list_xlsx, "pdf": writer.award_list_pdf}[ext](data)
+    kind = "danh-sach-khen-thuong" if award_list.status == "approved" else "du-thao-danh-sach-khen-thuong"
+    return send_file(io.BytesIO(content), mimetype=FORMATS[ext], as_attachment=True,
+                     download_name=export_name(kind, campaign, ext, award_list.decision_date), max_age=0)

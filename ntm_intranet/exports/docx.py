@@ -60,9 +60,7 @@ def totals_docx(totals, campaign, today: date) -> bytes:
         _units_paragraph(doc, totals, today)
         _resources(doc, totals)
         _criteria(doc, totals, campaign)
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
+        return to_bytes(doc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,13 +79,16 @@ def _set_fonts(r_pr) -> None:
         fonts.set(qn(attribute), FONT)
 
 
-def _setup(doc, campaign, today: date) -> None:
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = A4_SHORT, A4_LONG
+def page(section, landscape: bool = False) -> None:
+    """A4 (portrait, or landscape for an annex table) with the margins of Decree 30/2020."""
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (A4_LONG, A4_SHORT) if landscape else (A4_SHORT, A4_LONG)
     section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
     section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
 
+
+def base_styles(doc) -> None:
+    """Times New Roman 13 for every script, Vietnamese language, no spacing around paragraphs."""
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(13)
@@ -107,17 +108,37 @@ def _setup(doc, campaign, today: date) -> None:
         if default_r_pr is not None:
             _set_fonts(default_r_pr)
 
+
+def draft_header(section) -> None:
+    """"DỰ THẢO" at the top right of every page of the section."""
     header = section.header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _run(header, DRAFT, bold=True, size=Pt(12))
 
+
+def properties(doc, title: str, author: str, day: date) -> None:
     props = doc.core_properties
-    props.title = f"Dự thảo báo cáo tổng hợp – {campaign.title}"
-    props.author = "Phòng Nông nghiệp và PTNT huyện Đakrông"
+    props.title = title
+    props.author = author
     props.language = "vi-VN"
-    props.created = props.modified = datetime.combine(today, time(8, 0))
+    props.created = props.modified = datetime.combine(day, time(8, 0))
     props.last_modified_by = props.author
     props.revision = 1
+
+
+def to_bytes(doc) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _setup(doc, campaign, today: date) -> None:
+    section = doc.sections[0]
+    page(section)
+    base_styles(doc)
+    draft_header(section)
+    properties(doc, f"Dự thảo báo cáo tổng hợp – {campaign.title}", "Phòng Nông nghiệp và PTNT huyện Đakrông",
+               today)
 
 
 def _run(paragraph, text: str, bold=False, italic=False, size=None):
@@ -217,13 +238,15 @@ def _fill(row, values, widths, size, bold=False, aligns=None) -> None:
 # Content
 
 
-def _heading_block(doc, campaign, today: date) -> None:
-    # "PHÒNG NÔNG NGHIỆP VÀ PTNT" (bold 13) and the national name (bold 12) each on one line need 172 mm,
-    # so the header reaches 7 mm into the 30 mm left margin, as the model documents of Decree 30 do.
-    left_width, right_width = Mm(78), Mm(94)
+def header_table(doc, left_lines: list[tuple[str, bool]], number: str, date_text: str, widths: tuple,
+                 indent=None, motto: str = MOTTO, left_rule=Mm(25), right_rule=Mm(64)) -> Table:
+    """The two-column header of Decree 30: issuing body (lines of (text, bold), short rule) and number on
+    the left; the national name and motto (short rule) and the italic place and date on the right."""
+    left_width, right_width = widths
     table = doc.add_table(rows=2, cols=2)
     table.autofit = False
-    _indent(table, Mm(-7))
+    if indent is not None:
+        _indent(table, indent)
     _no_borders(table)
     _cell_margins(table, Mm(1))
     for column, width in zip(table.columns, (left_width, right_width), strict=True):
@@ -232,16 +255,24 @@ def _heading_block(doc, campaign, today: date) -> None:
             cell.width = width
     left, right = table.cell(0, 0), table.cell(0, 1)
     center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(left, PARENT_BODY, size=Pt(13), align=center, first=True)
-    _paragraph(left, ISSUING_BODY, bold=True, size=Pt(13), align=center)
-    _short_rule(left, Mm(25))
+    for index, (text, bold) in enumerate(left_lines):
+        _paragraph(left, text, bold=bold, size=Pt(13), align=center, first=index == 0)
+    _short_rule(left, left_rule)
     _paragraph(right, NATION, bold=True, size=Pt(12), align=center, first=True)
-    _paragraph(right, MOTTO, bold=True, size=Pt(13), align=center)
-    _short_rule(right, Mm(64))
-    _paragraph(table.cell(1, 0), "Số:        /BC", size=Pt(13), align=center, first=True)
-    date_line = _paragraph(table.cell(1, 1), document_date(PLACE, today), italic=True, size=Pt(13),
-                           align=center, first=True)
+    _paragraph(right, motto, bold=True, size=Pt(13), align=center)
+    _short_rule(right, right_rule)
+    _paragraph(table.cell(1, 0), number, size=Pt(13), align=center, first=True)
+    date_line = _paragraph(table.cell(1, 1), date_text, italic=True, size=Pt(13), align=center, first=True)
     date_line.paragraph_format.space_before = Pt(6)
+    return table
+
+
+def _heading_block(doc, campaign, today: date) -> None:
+    # "PHÒNG NÔNG NGHIỆP VÀ PTNT" (bold 13) and the national name (bold 12) each on one line need 172 mm,
+    # so the header reaches 7 mm into the 30 mm left margin, as the model documents of Decree 30 do.
+    header_table(doc, [(PARENT_BODY, False), (ISSUING_BODY, True)], "Số:        /BC", document_date(PLACE, today),
+                 (Mm(78), Mm(94)), indent=Mm(-7))
+    center = WD_ALIGN_PARAGRAPH.CENTER
 
     _paragraph(doc, DOC_TYPE, bold=True, size=Pt(14), align=center, before=Pt(18))
     subject = f"{campaign.title} (số liệu tổng hợp – dự thảo)"
@@ -283,11 +314,7 @@ def _average_text(value: float) -> str:
 
 
 def _criteria(doc, totals, campaign) -> None:
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = A4_LONG, A4_SHORT
-    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)
 
     numbers = criterion_numbers(totals)
     start_year, end_year = campaign.period_start - 1, campaign.period_end

@@ -61,11 +61,18 @@ def _meeting_text(state: rules.MilestoneState) -> str:
     return _("đã tổ chức đúng hạn")
 
 
-def document_date(place: str, day: date) -> str:
-    """The place and date line of an official document: "Đakrông, ngày 05 tháng 02 năm 2015".
+def date_words(day: date | None) -> str:
+    """"ngày 05 tháng 02 năm 2015"; for no date yet, the blanks of a draft: "ngày … tháng … năm …".
 
     Decree 30/2020 writes a leading zero only for days below 10 and months below 3.
     """
+    if day is None:
+        return "ngày … tháng … năm …"
     day_text = f"{day.day:02d}" if day.day < 10 else str(day.day)
     month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day_text} tháng {month_text} năm {day.year}"
+    return f"ngày {day_text} tháng {month_text} năm {day.year}"
+
+
+def document_date(place: str, day: date | None) -> str:
+    """The place and date line of an official document: "Đakrông, ngày 05 tháng 02 năm 2015"."""
+    return f"{place}, {date_words(day)}"

@@ -142,7 +142,8 @@ def upload(nomination_id: int):
     nomination = _own(nomination_id)
     form = NominationFileForm()
     if not form.validate_on_submit():
-        return _detail(nomination, 422, " ".join(form.file.errors) or _("Hãy chọn tệp để tải lên."), file_form=form)
+        return _detail(nomination, 422, " ".join(str(e) for e in form.file.errors) or _("Hãy chọn tệp để tải lên."),
+                       file_form=form)
     try:
         row = services.add_file(nomination, form.kind.data, form.file.data, current_user)
     except (services.NominationError, storage.UploadRefused) as exc:
@@ -255,7 +256,8 @@ def award_form(form_id: int | None = None):
                 "legal_basis": form.legal_basis.data or "", "sort_order": form.sort_order.data or 0})
             flash(_("Đã lưu hình thức “%(n)s”.", n=award.name), "success")
             return redirect(url_for("nominations.config"))
-    return render_template("nominations/award_form.html", form=form, award=award if form_id else None)
+    return render_template("nominations/award_form.html", form=form, award=award if form_id else None), \
+        (422 if request.method == "POST" else 200)
 
 
 @bp.route("/board-config/criteria", methods=["POST"])
@@ -272,7 +274,7 @@ def criterion(criterion_id: int | None = None):
                                        "max_points": form.max_points.data, "weight": form.weight.data})
         flash(_("Đã lưu tiêu chí chấm điểm."), "success")
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("nominations.config") + "#criteria")
 
 

@@ -135,7 +135,8 @@ def upload(unit_id: int):
     form = UploadForm()
     if not form.validate_on_submit():
         db.session.rollback()
-        return _refused(unit_id, " ".join(form.file.errors) or _("Hãy chọn tệp để tải lên."), upload_form=form)
+        return _refused(unit_id, " ".join(str(e) for e in form.file.errors) or _("Hãy chọn tệp để tải lên."),
+                        upload_form=form)
     try:
         row = services.add_file(sub, kind, form.file.data, current_user, form.expected_version)
     except (services.ReportError, storage.UploadRefused) as exc:

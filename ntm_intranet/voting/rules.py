@@ -138,6 +138,11 @@ def apply_quota(candidates: list[Ranked], quota: int | None) -> QuotaResult:
             cand.within_quota, cand.note = True, "Trong hạn mức."
         result.ranked = passing + [c for c in candidates if not c.passed]
         return result
+    if quota <= 0:  # nobody fits (passing[quota - 1] would be the LAST candidate, wrongly "tied")
+        for cand in passing:
+            cand.note = f"Ngoài hạn mức {quota} (xếp thứ {cand.rank})."
+        result.ranked = passing + [c for c in candidates if not c.passed]
+        return result
     cut_key = (passing[quota - 1].score, passing[quota - 1].agree)
     tied = [c for c in passing if (c.score, c.agree) == cut_key]
     tie_crosses = any(passing.index(c) >= quota for c in tied)

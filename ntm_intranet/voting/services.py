@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock
@@ -111,14 +111,56 @@ def open_session(session: BoardSession, campaign: Campaign, user) -> None:
     db.session.commit()
 
 
+def _lock(session: BoardSession) -> None:
+    """Serialise casting and closing within one session (a row lock on PostgreSQL; SQLite writes are serial)."""
+    db.session.execute(db.select(BoardSession.id).filter_by(id=session.id).with_for_update())
+
+
 def close_session(session: BoardSession, user) -> None:
+    _lock(session)
+    db.session.refresh(session)
     if session.status != SessionStatus.OPEN:
         raise VotingError(_("Chỉ kết thúc được phiên họp đang bỏ phiếu."))
     session.status = SessionStatus.CLOSED.value
     session.closed_at = clock.now()
     db.session.flush()
+    _reshuffle(session)
     audit.record("session_closed", session, after={"voters": len(voters(session))}, summary=session.title)
     db.session.commit()
+
+
+def _reshuffle(session: BoardSession) -> None:
+    """Rewrite the session's ballots in a random order under new random ids.
+
+    While a session is open, a database's physical row order (PostgreSQL's heap) follows the order of
+    casting, as do vote_record and the audit log. Once the session closes, nothing of that order is
+    left in the ballots: the same votes, new ids, new places.
+    """
+    ballots = db.session.execute(db.select(Ballot.id, Ballot.item_id, Ballot.choice, Ballot.written)
+                                 .filter(Ballot.session_id == session.id)).all()
+    if not ballots:
+        return
+    scores = defaultdict(list)
+    for ballot_id, criterion_id, points in db.session.execute(
+            db.select(BallotScore.ballot_id, BallotScore.criterion_id, BallotScore.points)
+            .join(Ballot, Ballot.id == BallotScore.ballot_id).filter(Ballot.session_id == session.id)):
+        scores[ballot_id].append((criterion_id, points))
+    db.session.execute(db.delete(BallotScore).where(BallotScore.ballot_id.in_(
+        db.select(Ballot.id).filter(Ballot.session_id == session.id))))
+    db.session.execute(db.delete(Ballot).where(Ballot.session_id == session.id))
+    rows = list(ballots)
+    random.SystemRandom().shuffle(rows)
+    new_ballots, new_scores = [], []
+    for old_id, item_id, choice, written in rows:
+        new_id = _new_id()
+        new_ballots.append({"id": new_id, "session_id": session.id, "item_id": item_id, "choice": choice,
+                            "written": written})
+        new_scores.extend({"id": _new_id(), "ballot_id": new_id, "criterion_id": c, "points": p}
+                          for c, p in scores.get(old_id, []))
+    db.session.execute(insert(Ballot), new_ballots)
+    if new_scores:
+        random.SystemRandom().shuffle(new_scores)
+        db.session.execute(insert(BallotScore), new_scores)
 
 
 # Ballot sheets -----------------------------------------------------------------------------------
@@ -191,10 +233,8 @@ def _write_ballots(session: BoardSession, choices: dict[int, tuple[str, dict]], 
             db.session.add(BallotScore(id=_new_id(), ballot_id=ballot.id, criterion_id=criterion_id, points=points))
 
 
-def cast(session: BoardSession, campaign: Campaign, user, form: dict) -> None:
-    """Cast a member's whole sheet, once. The who-has-voted row and the anonymous ballots are one
-    transaction; the unique constraint on (session, member) refuses a second sheet, even from two
-    tabs at the same instant."""
+def check_may_cast(session: BoardSession, campaign: Campaign, user) -> None:
+    """Refuse, before any sheet is shown or cast, whoever may not vote in this session now."""
     if session.status != SessionStatus.OPEN:
         raise VotingError(_("Phiên họp không mở bỏ phiếu (đã kết thúc hoặc chưa bắt đầu)."))
     if not is_member(campaign, user):
@@ -203,6 +243,13 @@ def cast(session: BoardSession, campaign: Campaign, user, form: dict) -> None:
         .scalar_one_or_none()
     if not present:
         raise VotingError(_("Đồng chí chưa được ghi nhận có mặt tại phiên họp: hãy báo thư ký Hội đồng."))
+
+
+def cast(session: BoardSession, campaign: Campaign, user, form: dict) -> None:
+    """Cast a member's whole sheet, once. The who-has-voted row and the anonymous ballots are one
+    transaction; the unique constraint on (session, member) refuses a second sheet, even from two
+    tabs at the same instant."""
+    check_may_cast(session, campaign, user)
     if user.id in voters(session):
         raise AlreadyVoted(_("Đồng chí đã bỏ phiếu trong phiên họp này; phiếu đã bỏ không sửa được."))
     choices = validate_sheet(session, campaign, user, form)
@@ -211,6 +258,10 @@ def cast(session: BoardSession, campaign: Campaign, user, form: dict) -> None:
 
 def _record_sheet(session: BoardSession, user_id: int, choices, written: bool) -> None:
     try:
+        _lock(session)
+        if db.session.execute(db.select(BoardSession.status).filter_by(id=session.id)).scalar_one() \
+                != SessionStatus.OPEN:
+            raise VotingError(_("Phiên họp không mở bỏ phiếu (đã kết thúc hoặc chưa bắt đầu)."))
         db.session.add(VoteRecord(session_id=session.id, user_id=user_id, written=written))
         _write_ballots(session, choices, written)
         db.session.flush()
@@ -218,14 +269,17 @@ def _record_sheet(session: BoardSession, user_id: int, choices, written: bool) -
         audit.record("ballot_sheet_cast", object_type="session", object_id=session.id,
                      summary=f"{len(choices)} ballots" + (" (written opinion)" if written else ""))
         db.session.commit()
+    except VotingError:
+        db.session.rollback()
+        raise
     except IntegrityError as exc:
         db.session.rollback()
         raise AlreadyVoted(_("Đồng chí đã bỏ phiếu trong phiên họp này; phiếu đã bỏ không sửa được.")) from exc
 
 
-def enter_written(session: BoardSession, campaign: Campaign, member_user, form: dict) -> None:
-    """An absent member's written opinion (ý kiến bằng văn bản), entered by the secretary."""
-    if session.status != SessionStatus.OPEN:
+def check_may_enter_written(session: BoardSession, member_user) -> None:
+    """Refuse, before the sheet is shown or recorded, a written opinion that cannot be entered now."""
+    if session.status != SessionStatus.OPEN or session.paper:
         raise VotingError(_("Chỉ nhập ý kiến bằng văn bản khi phiên họp đang bỏ phiếu."))
     row = db.session.execute(db.select(Attendance).filter_by(session_id=session.id, user_id=member_user.id)) \
         .scalar_one_or_none()
@@ -233,6 +287,13 @@ def enter_written(session: BoardSession, campaign: Campaign, member_user, form: 
         raise VotingError(_("Người này không phải thành viên Hội đồng."))
     if row.present:
         raise VotingError(_("Thành viên có mặt tự bỏ phiếu; ý kiến bằng văn bản chỉ dành cho thành viên vắng mặt."))
+    if member_user.id in voters(session):
+        raise AlreadyVoted(_("Đồng chí đã bỏ phiếu trong phiên họp này; phiếu đã bỏ không sửa được."))
+
+
+def enter_written(session: BoardSession, campaign: Campaign, member_user, form: dict) -> None:
+    """An absent member's written opinion (ý kiến bằng văn bản), entered by the secretary."""
+    check_may_enter_written(session, member_user)
     choices = validate_sheet(session, campaign, member_user, form)
     _record_sheet(session, member_user.id, choices, written=True)
 

@@ -169,6 +169,10 @@ def ballot(session_id: int):
         return _detail(session, 409, _("Phiên họp không mở bỏ phiếu điện tử."))
     if current_user.id in services.voters(session):
         return _detail(session, 409, _("Đồng chí đã bỏ phiếu trong phiên họp này; phiếu đã bỏ không sửa được."))
+    try:
+        services.check_may_cast(session, campaign, current_user)
+    except services.VotingError as exc:  # not on the board, or not recorded present: no sheet to fill in
+        return _detail(session, 409, str(exc))
     if request.method == "GET":
         return _sheet_page(session, current_user, {})
     values = request.form.to_dict()
@@ -201,7 +205,20 @@ def written(session_id: int, user_id: int):
     url = url_for("voting.written", session_id=session.id, user_id=member.id)
     if request.method == "GET":
         return _sheet_page(session, member, {}, action_url=url)
+    try:
+        services.check_may_enter_written(session, member)
+    except services.VotingError as exc:  # present, already entered, or the session is not open
+        return _detail(session, 409, str(exc))
     values = request.form.to_dict()
+    action = request.form.get("action")
+    if action == "edit":
+        return _sheet_page(session, member, values, action_url=url)
+    try:
+        services.validate_sheet(session, campaign, member, values)
+    except services.VotingError as exc:
+        return _sheet_page(session, member, values, 422, str(exc), action_url=url)
+    if action != "cast":  # "Xem lại": the secretary reads the whole opinion back before it is recorded
+        return _sheet_page(session, member, values, confirm=True, action_url=url)
     try:
         services.enter_written(session, campaign, member, values)
     except services.VotingError as exc:
@@ -245,3 +262,26 @@ def results(session_id: int):
     return render_template("voting/results.html", s=session, campaign=campaign,
                            groups=services.results(session, campaign), quorum=services.quorum_of(session, campaign))
 
+
+
+@bp.route("/sessions/<int:session_id>/minutes.<ext>")
+@roles(*BOARD)
+def minutes(session_id: int, ext: str):
+    import io
+
+    from flask import send_file
+
+    from ..awards.views import FORMATS, export_name
+    from ..exports import minutes as writer
+
+    session = _session(session_id)
+    if ext not in ("docx", "pdf"):
+        abort(404)
+    if session.status != SessionStatus.CLOSED:
+        return _detail(session, 409, _("Biên bản chỉ lập được khi phiên họp đã kết thúc."))
+    campaign = _campaign()
+    data = writer.from_session(session, campaign, services.attendance(session), services.results(session, campaign),
+                               services.quorum_of(session, campaign), services.voters(session))
+    content = writer.minutes_docx(data) if ext == "docx" else writer.minutes_pdf(data)
+    return send_file(io.BytesIO(content), mimetype=FORMATS[ext], as_attachment=True,
+                     download_name=export_name("bien-ban-hop-hoi-dong", campaign, ext, session.held_on), max_age=0)

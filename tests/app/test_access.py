@@ -98,9 +98,11 @@ EXPECTED = {
     "awards.strike": {"chair"},
     "awards.approve": {"chair"},
     "awards.revise": {"chair"},
+    "awards.export": ANY,
+    "voting.minutes": {"secretary", "chair", "member", "admin"},
 }
 # Allowed, but the demo's session is only prepared: the page explains why there is nothing yet.
-ALLOWED_STATUS = {"voting.ballot": 409, "voting.results": 409}
+ALLOWED_STATUS = {"voting.ballot": 409, "voting.results": 409, "voting.minutes": 409, "awards.export": 404}
 
 # One demo account per role; the secretary and the chair are board members too (as in the demo).
 ACCOUNTS = {
@@ -132,6 +134,7 @@ def _url(app, rule):
     values["session_id"] = db.session.execute(db.select(BoardSession.id)).scalars().first()
     values["form_id"] = own_nomination.form_id
     values["criterion_id"] = values["entry_id"] = values["list_id"] = 1
+    values["ext"] = "pdf"
     if rule.endpoint == "nominations.download":
         values["file_id"] = own_nomination.files[0].id
     with app.test_request_context():

@@ -1,0 +1,351 @@
+"""The award list, annex to the chair's decision: Word, Excel and PDF.
+
+Layout of DOMAIN.md §8: A4 landscape, margins 20/20/30/15 mm, Times New Roman (13 body, 12 table), the
+two-column header, place and date, "DANH SÁCH", the subject, the italic line tying the annex to its
+decision, the table by kind (I. Tập thể, II. Cá nhân, III. Hộ gia đình) and award form with subtotals,
+section totals and the grand total, then the signature block. A list not yet approved carries
+"DỰ THẢO" in every format.
+
+The three writers take a plain `AwardListDoc`, built by `from_award_list` from loaded objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+from flask_babel import force_locale
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from ..nominations.models import KIND_LABELS, Kind
+from ..templating import money
+from .cells import safe_text
+from .docx import (
+    DRAFT,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    NATION,
+    _fill,
+    _grid,
+    _no_borders,
+    _paragraph,
+    _repeat_header,
+    base_styles,
+    draft_header,
+    header_table,
+    page,
+    properties,
+    to_bytes,
+)
+from .pdf import render_pdf
+from .texts import date_words, document_date
+from .xlsx import (
+    _BOLD,
+    _HEADER_ALIGN,
+    _ITALIC,
+    _TITLE,
+    _TOTAL_FILL,
+    _cell,
+    _fit,
+    _header,
+    _number,
+    _print_setup,
+    _save,
+    _Sheet,
+    _text,
+)
+
+DISTRICT = "UBND HUYỆN ĐAKRÔNG"
+PLACE = "Đakrông"
+MOTTO = "Độc lập – Tự do – Hạnh phúc"
+TITLE = "DANH SÁCH"
+ON_BEHALF = "TM. ỦY BAN NHÂN DÂN"
+SIGNER_TITLE = "CHỦ TỊCH"
+HEADERS = ["STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị (hoặc thôn, xã)", "Tóm tắt thành tích",
+           "Hình thức khen thưởng", "Số tiền (đồng)"]
+FORM_TOTAL = "Cộng"
+GRAND_TOTAL = "Tổng cộng"
+ROMAN = ["I", "II", "III", "IV", "V", "VI"]
+AUTHOR = "UBND huyện Đakrông"
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    stt: int
+    name: str
+    position_unit: str
+    summary: str
+    form_name: str
+    amount: int
+
+
+class FormGroup(NamedTuple):
+    form_name: str
+    rows: list[AwardRow]
+    subtotal: int
+
+
+class AwardSection(NamedTuple):
+    kind_label: str
+    forms: list[FormGroup]
+    total: int
+
+
+@dataclass
+class AwardListDoc:
+    decision_number: str = ""
+    decision_date: date | None = None
+    approved: bool = False
+    signer_name: str = ""
+    sections: list[AwardSection] = field(default_factory=list)
+    grand_total: int = 0
+    period: str = "2011–2015"
+    district: str = DISTRICT
+    place: str = PLACE
+    signer_title: str = SIGNER_TITLE
+
+    @property
+    def subtitle(self) -> str:
+        return ("Các tập thể, cá nhân, hộ gia đình được khen thưởng trong phong trào thi đua "
+                f"“Chung sức xây dựng nông thôn mới” giai đoạn {self.period}")
+
+    @property
+    def decision_line(self) -> str:
+        number = self.decision_number.strip()
+        if not number:
+            number = "…/QĐ-UBND"
+        elif "/" not in number:
+            number = f"{number}/QĐ-UBND"
+        return (f"(Kèm theo Quyết định số {number} {date_words(self.decision_date)} "
+                f"của Chủ tịch UBND huyện {self.place})")
+
+    @property
+    def date_line(self) -> str:
+        return document_date(self.place, self.decision_date)
+
+    @property
+    def numbered_sections(self) -> list[tuple[str, AwardSection]]:
+        """("I. Tập thể", section), ... in the order of the list."""
+        return [(f"{ROMAN[index]}. {section.kind_label}", section) for index, section in enumerate(self.sections)]
+
+
+def from_award_list(award_list, campaign, signer_name: str) -> AwardListDoc:
+    """The printable list from a loaded AwardList (entries, their nominations and forms): no query."""
+    from ..awards.services import grouped  # the awards package imports the voting services
+
+    with force_locale("vi"):
+        groups, grand = grouped(award_list)
+        sections = []
+        for group in groups:
+            forms = []
+            number = 0
+            for form, entries, subtotal in group.forms:
+                rows = []
+                for entry in entries:
+                    number += 1
+                    nomination = entry.nomination
+                    where = ", ".join(part for part in (nomination.position, nomination.address) if part)
+                    rows.append(AwardRow(number, nomination.name, where, nomination.summary, form.name,
+                                         entry.amount or 0))
+                forms.append(FormGroup(form.name, rows, subtotal))
+            sections.append(AwardSection(str(KIND_LABELS[Kind(group.kind)]), forms, group.total))
+    return AwardListDoc(decision_number=award_list.decision_number or "", decision_date=award_list.decision_date,
+                        approved=award_list.status == "approved", signer_name=signer_name, sections=sections,
+                        grand_total=grand, period=f"{campaign.period_start}–{campaign.period_end}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Word
+
+
+TABLE_FONT = Pt(12)
+_WIDTHS = [Mm(12), Mm(50), Mm(50), Mm(75), Mm(40), Mm(25)]  # 252 mm: A4 landscape less 30 + 15 mm
+_LEFT, _RIGHT, _CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
+_ROW_ALIGNS = [_CENTER, _LEFT, _LEFT, _LEFT, _LEFT, _RIGHT]
+
+
+def award_list_docx(data: AwardListDoc) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    page(section, landscape=True)
+    base_styles(doc)
+    if not data.approved:
+        draft_header(section)
+    if data.decision_date:
+        properties(doc, f"Danh sách khen thưởng – {data.decision_line.strip('()')}", AUTHOR, data.decision_date)
+    else:
+        doc.core_properties.title = "Dự thảo danh sách khen thưởng"
+        doc.core_properties.language = "vi-VN"
+
+    header_table(doc, [(data.district, True)], "", data.date_line, (Mm(95), Mm(157)), motto=MOTTO)
+    _paragraph(doc, TITLE, bold=True, size=Pt(14), align=_CENTER, before=Pt(12))
+    _paragraph(doc, data.subtitle, bold=True, align=_CENTER)
+    _paragraph(doc, data.decision_line, italic=True, align=_CENTER).paragraph_format.space_after = Pt(6)
+
+    table = _grid(doc, 1, _WIDTHS)
+    _fill(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
+    _repeat_header(table.rows[0])
+    for label, section_data in data.numbered_sections:
+        _span_row(table, label, None, bold=True)
+        for group in section_data.forms:
+            _span_row(table, group.form_name, None, bold=True, italic=True)
+            for row in group.rows:
+                _fill(table.add_row(), [row.stt, row.name, row.position_unit, row.summary, row.form_name,
+                                        money(row.amount)], _WIDTHS, TABLE_FONT, aligns=_ROW_ALIGNS)
+            _span_row(table, FORM_TOTAL, group.subtotal, italic=True)
+        _span_row(table, f"{FORM_TOTAL} {label}", section_data.total, bold=True)
+    _span_row(table, GRAND_TOTAL, data.grand_total, bold=True)
+
+    _signature(doc, data)
+    return to_bytes(doc)
+
+
+def _span_row(table, label: str, amount: int | None, bold=False, italic=False) -> None:
+    """A row whose label spans the table (a heading), or every column but the amount (a total)."""
+    row = table.add_row()
+    tr = row._tr
+    tcs = tr.tc_lst
+    span = len(_WIDTHS) if amount is None else len(_WIDTHS) - 1
+    for tc in tcs[1:span]:
+        tr.remove(tc)
+    first = tcs[0]
+    first.grid_span = span
+    cells = [_Cell(tc, table) for tc in tr.tc_lst]
+    cells[0].width = sum(_WIDTHS[:span], Mm(0))
+    align = _LEFT if amount is None else _RIGHT
+    _paragraph(cells[0], label, bold=bold, italic=italic, size=TABLE_FONT, align=align, first=True)
+    if amount is not None:
+        cells[1].width = _WIDTHS[-1]
+        _paragraph(cells[1], money(amount), bold=bold, italic=italic, size=TABLE_FONT, align=_RIGHT, first=True)
+
+
+def _signature(doc, data: AwardListDoc) -> None:
+    usable = Mm(297) - MARGIN_LEFT - MARGIN_RIGHT
+    widths = (usable - Mm(110), Mm(110))
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_borders(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    cell = table.cell(0, 1)
+    _paragraph(cell, ON_BEHALF, bold=True, align=_CENTER, before=Pt(12), first=True)
+    _paragraph(cell, data.signer_title, bold=True, align=_CENTER)
+    for _ in range(4):
+        _paragraph(cell)
+    _paragraph(cell, data.signer_name, bold=True, align=_CENTER)
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+
+
+_ACROSS = Alignment(horizontal="centerContinuous", vertical="center")
+_NO_WRAP = Alignment(vertical="top")
+_RED_BOLD = Font(bold=True, size=14, color="C00000")
+_BOLD_ITALIC = Font(bold=True, italic=True)
+
+
+def _across(ws, text, font, first: int, last: int) -> list:
+    """Cells A.. with `text` centred across columns first..last (1-based), without merging."""
+    cells = [None] * (first - 1)
+    cells.append(_cell(ws, safe_text(text), font=font, alignment=_ACROSS, border=False))
+    cells += [_cell(ws, None, alignment=_ACROSS, border=False) for _ in range(last - first)]
+    return cells
+
+
+def award_list_xlsx(data: AwardListDoc) -> bytes:
+    rows = [row for section in data.sections for group in section.forms for row in group.rows]
+    forms = [group.form_name for section in data.sections for group in section.forms]
+    widths = [6, _fit([r.name for r in rows], 22, 34), _fit([r.position_unit for r in rows], 22, 34),
+              _fit([r.summary for r in rows], 26, 48), _fit(forms, 20, 32), 16]
+    columns = len(HEADERS)
+
+    wb = Workbook(write_only=True)
+    wb.calculation.fullCalcOnLoad = True  # the totals show their value as soon as the file opens
+    titles: list[list] = []
+    header_rows = 9 if data.approved else 10  # the title lines below, then the table header
+    sheet = _Sheet(wb, "Danh sách khen thưởng", widths, freeze=f"A{header_rows + 1}")
+    ws = sheet.ws
+    _print_setup(ws, header_rows)
+    if not data.approved:
+        ws.oddHeader.right.text = DRAFT
+        titles.append([_cell(ws, DRAFT, font=_RED_BOLD, border=False)])
+    titles += [
+        _across(ws, data.district, _BOLD, 1, 2)[:2] + _across(ws, NATION, _BOLD, 4, columns)[3:],
+        _across(ws, MOTTO, _BOLD, 4, columns),
+        _across(ws, data.date_line, _ITALIC, 4, columns),
+        [],
+        _across(ws, TITLE, _TITLE, 1, columns),
+        _across(ws, data.subtitle, _BOLD, 1, columns),
+        _across(ws, data.decision_line, _ITALIC, 1, columns),
+        [],
+    ]
+    for cells in titles:
+        sheet.append(cells)
+    assert sheet.row + 1 == header_rows
+    sheet.append(_header(ws, HEADERS))
+
+    total = {"fill": _TOTAL_FILL}
+    section_rows = []
+    for label, section_data in data.numbered_sections:
+        sheet.append([_cell(ws, safe_text(label), font=_BOLD, alignment=_NO_WRAP)]
+                     + [_cell(ws, None) for _ in range(columns - 1)])
+        form_rows = []
+        for group in section_data.forms:
+            sheet.append([_cell(ws, None), _cell(ws, safe_text(group.form_name), font=_BOLD_ITALIC,
+                                                 alignment=_NO_WRAP)] + [_cell(ws, None) for _ in range(columns - 2)])
+            first = sheet.row + 1
+            for row in group.rows:
+                sheet.append([_number(ws, row.stt, alignment=_HEADER_ALIGN), _text(ws, row.name),
+                              _text(ws, row.position_unit), _text(ws, row.summary), _text(ws, row.form_name),
+                              _number(ws, row.amount)])
+            last = max(sheet.row, first)
+            form_rows.append(sheet.append(
+                [_cell(ws, None, **total), _cell(ws, FORM_TOTAL, font=Font(italic=True), alignment=_NO_WRAP, **total)]
+                + [_cell(ws, None, **total) for _ in range(columns - 3)]
+                + [_number(ws, f"=SUM(F{first}:F{last})", font=Font(italic=True), **total)]))
+        section_rows.append(sheet.append(
+            [_cell(ws, None, **total), _cell(ws, safe_text(f"{FORM_TOTAL} {label}"), font=_BOLD, alignment=_NO_WRAP,
+                                             **total)]
+            + [_cell(ws, None, **total) for _ in range(columns - 3)]
+            + [_number(ws, _sum_of(form_rows), font=_BOLD, **total)]))
+    sheet.append([_cell(ws, None, **total), _cell(ws, GRAND_TOTAL, font=_BOLD, alignment=_NO_WRAP, **total)]
+                 + [_cell(ws, None, **total) for _ in range(columns - 3)]
+                 + [_number(ws, _sum_of(section_rows), font=_BOLD, **total)])
+
+    sheet.append([])
+    for text in (ON_BEHALF, data.signer_title, "", "", "", data.signer_name):
+        sheet.append(_across(ws, text, _BOLD, 5, columns) if text else [])
+    return _save(wb)
+
+
+def _sum_of(rows: list[int]) -> str | int:
+    """=SUM(F12,F30,...) over the total rows (0 for none)."""
+    if not rows:
+        return 0
+    return "=SUM(" + ",".join(f"F{r}" for r in rows) + ")"
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def award_list_pdf(data: AwardListDoc) -> bytes:
+    return render_pdf("exports/award_list.html", doc=data, money=money, headers=HEADERS, nation=NATION, motto=MOTTO,
+                      left_lines=[(data.district, True)], left_width="95mm", number="", date_line=data.date_line,
+                      title=TITLE, on_behalf=ON_BEHALF, draft=None if data.approved else DRAFT,
+                      form_total=FORM_TOTAL, grand_total=GRAND_TOTAL)
+
+
+__all__ = ["AwardListDoc", "AwardRow", "AwardSection", "FormGroup", "award_list_docx",
+           "award_list_pdf", "award_list_xlsx", "from_award_list"]
