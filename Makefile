@@ -12,7 +12,7 @@ MO := translations/en/LC_MESSAGES/messages.mo
 NTM_TODAY ?= 2015-06-27
 export NTM_TODAY
 
-.PHONY: run test test-fast lint install migrate seed messages bench clean
+.PHONY: run test test-fast lint install migrate seed messages clean
 
 run: install $(MO) ## venv, install, migrate, demo data if empty, serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade
