@@ -66,3 +66,18 @@ def record(action: str, obj=None, *, summary: str = "", before=None, after=None,
     )
     db.session.add(event)
     return event
+
+
+def save(obj, data: dict[str, Any], noun: str, summary=lambda obj: ""):
+    """Create or update a row from form data, record "<noun>_created" / "<noun>_updated" with the diff,
+    and commit: the one shape of the simple administrative changes (units, campaigns, award forms...)."""
+    before = obj.as_dict() if obj.id else None
+    for key, value in data.items():
+        setattr(obj, key, value)
+    db.session.add(obj)
+    db.session.flush()
+    db.session.expire(obj)  # a changed foreign key (a unit's parent) must show its new target in the log
+    record(f"{noun}_updated" if before else f"{noun}_created", obj, before=before, after=obj.as_dict(),
+           summary=summary(obj))
+    db.session.commit()
+    return obj

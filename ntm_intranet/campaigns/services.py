@@ -31,27 +31,11 @@ def criteria_of(campaign: Campaign) -> list[Criterion]:
 
 
 def save_campaign(campaign: Campaign, data: dict) -> Campaign:
-    before = campaign.as_dict() if campaign.id else None
-    for key, value in data.items():
-        setattr(campaign, key, value)
-    db.session.add(campaign)
-    db.session.flush()
-    audit.record("campaign_updated" if before else "campaign_created", campaign, before=before,
-                 after=campaign.as_dict(), summary=campaign.doc_number)
-    db.session.commit()
-    return campaign
+    return audit.save(campaign, data, "campaign", lambda c: c.doc_number)
 
 
 def save_milestone(milestone: Milestone, data: dict) -> Milestone:
-    before = milestone.as_dict() if milestone.id else None
-    for key, value in data.items():
-        setattr(milestone, key, value)
-    db.session.add(milestone)
-    db.session.flush()
-    audit.record("milestone_updated" if before else "milestone_created", milestone, before=before,
-                 after=milestone.as_dict(), summary=milestone.title)
-    db.session.commit()
-    return milestone
+    return audit.save(milestone, data, "milestone", lambda m: m.title)
 
 
 def delete_milestone(milestone: Milestone) -> None:

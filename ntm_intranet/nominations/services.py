@@ -38,15 +38,7 @@ def eligible_users() -> list[User]:
 
 
 def save_award_form(form: AwardForm, data: dict) -> AwardForm:
-    before = form.as_dict() if form.id else None
-    for key, value in data.items():
-        setattr(form, key, value)
-    db.session.add(form)
-    db.session.flush()
-    audit.record("award_form_updated" if before else "award_form_created", form, before=before,
-                 after=form.as_dict(), summary=form.name)
-    db.session.commit()
-    return form
+    return audit.save(form, data, "award_form", lambda f: f.name)
 
 
 def save_criterion(criterion: ScoringCriterion, data: dict) -> ScoringCriterion:

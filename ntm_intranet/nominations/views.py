@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -208,12 +206,7 @@ def download(file_id: int):
         _visible(nomination.id)
     elif nomination.status == NominationStatus.DRAFT:
         abort(404)
-    path = storage.path_for(row.sha256)
-    if not path.exists():
-        current_app.logger.error("Stored file missing: %s", path)
-        abort(404)
-    return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.original_name,
-                     conditional=True, etag=row.sha256, max_age=0)
+    return storage.send(row)
 
 
 # The board's configuration (the secretary) -------------------------------------------------------------

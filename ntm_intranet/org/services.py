@@ -42,16 +42,7 @@ def units_ordered(include_inactive: bool = True) -> list[Unit]:
 
 
 def save_unit(unit: Unit, data: dict) -> Unit:
-    before = unit.as_dict() if unit.id else None
-    for key, value in data.items():
-        setattr(unit, key, value)
-    db.session.add(unit)
-    db.session.flush()
-    db.session.expire(unit, ["parent"])  # parent_id may have changed: reload the parent for the log
-    audit.record("unit_updated" if before else "unit_created", unit, before=before, after=unit.as_dict(),
-                 summary=f"{unit.code} {unit.name}")
-    db.session.commit()
-    return unit
+    return audit.save(unit, data, "unit", lambda u: f"{u.code} {u.name}")
 
 
 def temporary_password() -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -264,14 +263,7 @@ def download(file_id: int):
     if row is None:
         abort(404)
     org.unit_for(current_user, row.submission.unit_id)  # 404 for another unit's file
-    path = storage.path_for(row.sha256)
-    if not path.exists():
-        current_app.logger.error("Stored file missing: %s (report_file %s)", path, row.id)
-        abort(404)
-    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.original_name,
-                         conditional=True, etag=row.sha256, max_age=0)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return storage.send(row)
 
 
 # The deadline board -------------------------------------------------------------------------
