@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import BaseForm, choices
-from ..reports.forms import MoneyField, VersionedForm
+from ..reports.forms import DecimalCommaField, MoneyField, VersionedForm
 from .models import KIND_LABELS
 
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Số liệu không được âm."))
@@ -63,7 +63,7 @@ class AwardFormForm(BaseForm):
                                                                           ("ge", _l("Từ (≥)"))]), default="gt")
     quota = IntegerField(_l("Hạn mức (số lượng tối đa, để trống nếu không giới hạn)"),
                          validators=[Optional(), NumberRange(1, 100_000)])
-    coefficient = DecimalField(_l("Hệ số tiền thưởng (× lương cơ sở)"), places=3, default=0,
+    coefficient = DecimalCommaField(_l("Hệ số tiền thưởng (× lương cơ sở)"), places=3, default=0,
                                validators=[InputRequired(), NumberRange(0, 100)])
     min_household_contribution = MoneyField(_l("Mức đóng góp tối thiểu của hộ (đồng, không bắt buộc)"),
                                             validators=[Optional(), NOT_NEGATIVE])

@@ -55,10 +55,11 @@ class MoneyField(IntegerField):
             raise ValueError(NUMBER_MESSAGE) from exc
 
 
-class KmField(DecimalField):
-    """A length in km; a decimal comma (2,5) is what people type here, a point (2.5) works too."""
+class DecimalCommaField(DecimalField):
+    """A decimal number as Vietnamese write it (2,5 or 0,15); a point (2.5) works too."""
 
     widget = TextInput()  # a number box refuses the decimal comma
+    message = _l("Hãy nhập một số, ví dụ 0,3.")
 
     def _value(self):
         """12.5 km shows as "12,5" (not "12.500", which reads as twelve thousand five hundred)."""
@@ -76,10 +77,16 @@ class KmField(DecimalField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            raise ValueError(KM_MESSAGE) from exc
+            raise ValueError(self.message) from exc
 
 
 KM_MESSAGE = _l("Hãy nhập số km, ví dụ 12,5.")
+
+
+class KmField(DecimalCommaField):
+    """A length in km (12,5)."""
+
+    message = KM_MESSAGE
 
 
 def _figure_field(name, label):

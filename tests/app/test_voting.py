@@ -683,7 +683,7 @@ def test_the_secretary_screens_with_the_automatic_checks_in_sight(board_day, as_
 def award_form_data(**fields):
     return {"code": "GK_XA", "name": "Giấy khen của Chủ tịch UBND xã", "level": "Xã", "individual": "y",
             "household": "y", "threshold_percent": "50", "threshold_strict": "gt", "quota": "",
-            "coefficient": "0.15", "min_household_contribution": "", "legal_basis": "Nghị định 91/2017, Điều 76",
+            "coefficient": "0,15", "min_household_contribution": "", "legal_basis": "Nghị định 91/2017, Điều 76",
             "sort_order": "9", **fields}
 
 
