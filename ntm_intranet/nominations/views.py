@@ -276,6 +276,9 @@ def criterion(criterion_id: int | None = None):
 def members():
     campaign = _campaign()
     ids = [int(v) for v in request.form.getlist("member") if v.isdigit()]
+    if not ids:
+        flash(_("Chưa chọn thành viên nào: danh sách Hội đồng được giữ nguyên."), "error")
+        return redirect(url_for("nominations.config") + "#members")
     services.set_board(campaign, ids)
     flash(_("Đã cập nhật thành viên Hội đồng (%(n)d người).", n=len(services.board_members(campaign))), "success")
     return redirect(url_for("nominations.config") + "#members")

@@ -740,3 +740,11 @@ def test_the_secretary_configures_the_board(board_day, as_user):
             campaign.same_unit_abstains) == (3, 4, "median", 1000, False)
     assert {"award_form_created", "award_form_updated", "scoring_criterion_saved", "board_members_set"} \
         <= set(actions())
+
+
+def test_saving_the_board_with_nobody_ticked_keeps_the_members(board_day, as_user):
+    secretary = as_user("noivu")
+    before = count(BoardMember)
+    page = post(secretary, "/board-config/members", {}, follow_redirects=True)
+    assert "Chưa chọn thành viên nào" in text(page)
+    assert count(BoardMember) == before == 11
