@@ -29,10 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import errors, security, templating
+    from . import compression, errors, security, templating
 
     errors.register(app)
     security.register(app)
+    compression.register(app)
     templating.register(app)
 
     from .cli import ntm

@@ -158,7 +158,8 @@ class Nomination(db.Model):
         return {"kind": self.kind, "name": self.name, "position": self.position, "address": self.address,
                 "summary": self.summary, "money": self.money, "labour_days": self.labour_days,
                 "land_m2": self.land_m2, "trees": self.trees, "proposed_form_id": self.proposed_form_id,
-                "form_id": self.form_id, "status": self.status, "screening_note": self.screening_note}
+                "form_id": self.form_id, "status": self.status, "screening_note": self.screening_note,
+                "candidate_user_id": self.candidate_user_id}
 
 
 class NominationFile(db.Model):

@@ -159,12 +159,18 @@ def withdraw(nomination: Nomination, user, expected_version=None) -> None:
                 message=_("Chỉ rút được hồ sơ chưa thẩm định."))
 
 
-def screen(nomination: Nomination, decision: str, note: str, form_id: int | None, user, expected_version=None):
+def screen(nomination: Nomination, decision: str, note: str, form_id: int | None, user, expected_version=None,
+           candidate_user_id: int | None = None):
+    """Eligible or returned (with a reason); may change the award form, and records which board member,
+    if any, the candidate is, so that member gets no ballot on himself."""
     if decision not in ("eligible", "returned"):
         raise NominationError(_("Hãy chọn kết quả thẩm định."))
     if decision == "returned" and not note:
         raise NominationError(_("Khi trả lại hồ sơ, hãy ghi rõ lý do."))
-    changes = {"screening_note": note or "", "screened_at": clock.now()}
+    if candidate_user_id is not None and not db.session.execute(db.select(BoardMember.id).filter_by(
+            campaign_id=nomination.campaign_id, user_id=candidate_user_id)).first():
+        raise NominationError(_("Người được chọn không phải thành viên Hội đồng."))
+    changes = {"screening_note": note or "", "screened_at": clock.now(), "candidate_user_id": candidate_user_id}
     if form_id:
         form = db.session.get(AwardForm, form_id)
         if form is None or form.campaign_id != nomination.campaign_id:

@@ -185,9 +185,8 @@ def screen(nomination_id: int):
     if not form.validate_on_submit():
         return _detail(nomination, 422, _("Chọn kết quả thẩm định."), screen_form=form)
     try:
-        nomination.candidate_user_id = form.candidate_user_id.data or None
         services.screen(nomination, form.decision.data, form.note.data, form.form_id.data, current_user,
-                        form.expected_version)
+                        form.expected_version, candidate_user_id=form.candidate_user_id.data or None)
     except services.NominationError as exc:
         db.session.rollback()
         return _detail(nomination, 422, str(exc), screen_form=form)
@@ -299,3 +298,21 @@ def settings():
     return redirect(url_for("nominations.config") + "#settings")
 
 
+
+
+@bp.route("/nominations/<int:nomination_id>/achievement.docx")
+@roles(*READERS)
+def achievement_docx(nomination_id: int):
+    """The achievement report (template no. 07) as a Word draft, filled in from the nomination."""
+    import io
+
+    from flask import send_file
+
+    from .. import clock
+    from ..exports.unit_documents import achievement_from, achievement_report_docx
+
+    nomination = _visible(nomination_id)
+    data = achievement_report_docx(achievement_from(nomination, _campaign()))
+    return send_file(io.BytesIO(data), as_attachment=True, max_age=0,
+                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     download_name=f"{clock.today():%Y-%m-%d}_bao-cao-thanh-tich_{nomination.id}.docx")

@@ -373,3 +373,21 @@ def notification_count():
     return render_template("reports/_notification_count.html", count=notifications.unread_count(current_user))
 
 
+
+
+# The unit's own report outline ---------------------------------------------------------------
+
+
+@bp.route("/units/<int:unit_id>/report/outline.docx")
+@roles(*READERS)
+def outline_docx(unit_id: int):
+    """The unit's summary report as a Word draft: the six sections of the plan, its figures filled in."""
+    from ..exports.unit_documents import outline_from, report_outline_docx
+
+    unit = org.unit_for(current_user, unit_id)
+    campaign = _campaign()
+    sub = services.submission_for(campaign, unit)
+    criteria = campaigns.criteria_of(campaign) if unit.kind in services.COMMUNE_KINDS else []
+    return _attachment(report_outline_docx(outline_from(unit, campaign, sub, criteria)),
+                       f"{clock.today():%Y-%m-%d}_de-cuong-bao-cao_{unit.code}.docx",
+                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -1,0 +1,402 @@
+"""Word drafts a unit prepares itself: its summary report outline and a nominee's achievement report.
+
+- `report_outline_docx`: the unit's summary report (BÁO CÁO) as a DRAFT laid out per DOMAIN.md §8, with
+  the six content points of section II of plan 76/KH-UBND as its headings, each with an italic line of
+  what to write; the results section is pre-filled with the unit's figures and, for a commune, the
+  19-criteria table (met 2010 / met 2015 with the counts).
+- `achievement_report_docx`: the achievement report (báo cáo thành tích) of national template no. 07
+  ("theo đợt thi đua hoặc chuyên đề"), pre-filled with the nomination's summary and contributions.
+
+Both writers take a plain dataclass; `outline_from` and `achievement_from` build it from loaded objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+
+from ..templating import km, money
+from .docx import (
+    A4_SHORT,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    _fill,
+    _grid,
+    _no_borders,
+    _paragraph,
+    _repeat_header,
+    base_styles,
+    draft_header,
+    header_table,
+    page,
+    to_bytes,
+)
+from .texts import document_date
+
+DISTRICT = "UBND HUYỆN ĐAKRÔNG"
+PLACE = "Đakrông"
+MOTTO = "Độc lập – Tự do – Hạnh phúc"
+MET = "✓"
+COMMUNE_KINDS = ("commune", "town")
+
+OUTLINE_TYPE = "BÁO CÁO"
+# Section II of plan 76/KH-UBND: (heading, what to write).
+OUTLINE_SECTIONS = [
+    ("Đánh giá công tác lãnh đạo, chỉ đạo, phát động, triển khai Phong trào thi đua của các cấp ủy Đảng, chính "
+     "quyền; công tác tuyên truyền nâng cao nhận thức về chủ trương xây dựng nông thôn mới của Đảng và Nhà nước; "
+     "công tác sơ kết, tổng kết Phong trào thi đua",
+     "Nêu các văn bản chỉ đạo, hình thức phát động, tuyên truyền đã làm và các đợt sơ kết, tổng kết đã tổ chức."),
+    ("Đánh giá kết quả những phong trào thi đua thiết thực trong thực hiện 19 tiêu chí về xây dựng nông thôn mới",
+     "Nêu các mô hình mới, giải pháp hiệu quả, sáng kiến, đề xuất chính sách và kết quả huy động nguồn lực; "
+     "số liệu dưới đây lấy từ hồ sơ của đơn vị, kiểm tra lại trước khi ký."),
+    ("Đánh giá tác động cụ thể của Phong trào thi đua trong hoàn thành sớm, có chất lượng nhiệm vụ xây dựng "
+     "nông thôn mới",
+     "Nêu tác động đối với nhiệm vụ của đơn vị, gắn với việc “Học tập và làm theo tấm gương đạo đức Hồ Chí Minh” "
+     "và các phong trào, cuộc vận động đang triển khai."),
+    ("Đánh giá mặt được, tồn tại, hạn chế, nguyên nhân và bài học kinh nghiệm của việc thực hiện Phong trào thi đua",
+     "Nêu ngắn gọn ưu điểm, tồn tại, hạn chế, nguyên nhân và bài học kinh nghiệm."),
+    ("Đề ra các mục tiêu, nội dung, giải pháp và những kiến nghị, đề xuất tiếp tục đẩy mạnh Phong trào thi đua "
+     "trong giai đoạn 2016 - 2020",
+     "Nêu mục tiêu, giải pháp giai đoạn 2016 - 2020 và kiến nghị, đề xuất với cấp trên."),
+    ("Xem xét, lựa chọn, biểu dương, tôn vinh, khen thưởng các tập thể, cá nhân điển hình trong Phong trào thi đua",
+     "Liệt kê các tập thể, cá nhân, hộ gia đình điển hình đề nghị khen thưởng, kèm tóm tắt thành tích."),
+]
+ROMAN = ["I", "II", "III", "IV", "V", "VI"]
+RESULTS_SECTION = 1  # the section pre-filled with the figures
+FIGURE_HEADERS = ["STT", "Nội dung", "Đơn vị tính", "Số lượng"]
+CRITERIA_HEADERS = ["STT", "Tiêu chí", "Đạt năm {start}", "Đạt năm {end}"]
+CRITERIA_COUNT = "Số tiêu chí đạt"
+RECIPIENTS_LABEL = "Nơi nhận:"
+
+ACHIEVEMENT_TYPE = "BÁO CÁO THÀNH TÍCH"
+ACHIEVEMENT_NOTE = "(Theo đợt thi đua hoặc chuyên đề)"
+BIO = "I. SƠ LƯỢC LÝ LỊCH"
+ACHIEVEMENTS = "II. THÀNH TÍCH ĐẠT ĐƯỢC"
+PAST_AWARDS = "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG"
+PAST_AWARD_HEADERS = ["STT", "Năm", "Hình thức khen thưởng", "Số, ngày, tháng, năm của quyết định; cơ quan ban hành"]
+CONFIRMER = "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG"
+REPORTER = "NGƯỜI BÁO CÁO THÀNH TÍCH"
+
+_C, _L, _R, _J = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
+                  WD_ALIGN_PARAGRAPH.JUSTIFY)
+_USABLE = A4_SHORT - MARGIN_LEFT - MARGIN_RIGHT  # 165 mm
+TABLE_FONT = Pt(12)
+
+
+def _period(campaign) -> str:
+    return f"{campaign.period_start}–{campaign.period_end}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The unit's summary report outline
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    number: int
+    name: str
+    met_start: bool = False
+    met_end: bool = False
+
+
+@dataclass
+class ReportOutline:
+    unit_name: str
+    commune: bool = False
+    unit_code: str = ""
+    period_start: int = 2011
+    period_end: int = 2015
+    place: str = PLACE
+    money_state: int = 0
+    money_people: int = 0
+    money_other: int = 0
+    labour_days: int = 0
+    land_m2: int = 0
+    trees: int = 0
+    structures_moved: int = 0
+    road_m: int = 0
+    criteria: list[CriterionRow] = field(default_factory=list)
+    district: str = DISTRICT
+
+    @property
+    def money_total(self) -> int:
+        return self.money_state + self.money_people + self.money_other
+
+    @property
+    def header_lines(self) -> list[tuple[str, bool]]:
+        """A commune's people's committee is its own issuing body; an agency sits under the district."""
+        if self.commune:
+            return [(f"UBND {self.unit_name.upper()}", True)]
+        return [(self.district, False), (self.unit_name.upper(), True)]
+
+    @property
+    def number(self) -> str:
+        return "Số: …/BC-UBND" if self.commune else "Số: …/BC-…"
+
+    @property
+    def date_line(self) -> str:
+        return document_date(self.place, None)
+
+    @property
+    def subject(self) -> str:
+        return ("Tổng kết phong trào thi đua “Chung sức xây dựng nông thôn mới” giai đoạn "
+                f"{self.period_start}–{self.period_end}")
+
+    @property
+    def figure_rows(self) -> list[tuple[str, str, str, bool]]:
+        """(label, unit, value, bold): money by source and its total, then the other contributions."""
+        return [
+            ("Vốn ngân sách nhà nước", "đồng", money(self.money_state), False),
+            ("Nhân dân đóng góp", "đồng", money(self.money_people), False),
+            ("Nguồn vốn khác: doanh nghiệp, tín dụng, tài trợ", "đồng", money(self.money_other), False),
+            ("Tổng vốn huy động", "đồng", money(self.money_total), True),
+            ("Ngày công lao động đóng góp", "ngày công", money(self.labour_days), False),
+            ("Đất hiến", "m²", money(self.land_m2), False),
+            ("Cây trồng hiến", "cây", money(self.trees), False),
+            ("Giải phóng mặt bằng: công trình, vật kiến trúc di dời", "công trình", money(self.structures_moved),
+             False),
+            ("Đường giao thông làm mới, sửa chữa", "km", km(self.road_m), False),
+        ]
+
+    @property
+    def count_start(self) -> int:
+        return sum(1 for c in self.criteria if c.met_start)
+
+    @property
+    def count_end(self) -> int:
+        return sum(1 for c in self.criteria if c.met_end)
+
+    @property
+    def recipients(self) -> list[str]:
+        if self.commune:
+            return ["- Phòng Nông nghiệp và PTNT huyện;", "- Phòng Nội vụ huyện (Thường trực HĐTĐKT);",
+                    "- Lưu: VT."]
+        return ["- UBND huyện Đakrông;", "- Phòng Nông nghiệp và PTNT huyện;",
+                "- Phòng Nội vụ huyện (Thường trực HĐTĐKT);", "- Lưu: VT."]
+
+    @property
+    def signature(self) -> tuple[str, str]:
+        if self.commune:
+            return "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"
+        return "", "THỦ TRƯỞNG ĐƠN VỊ"
+
+
+def outline_from(unit, campaign, submission, criteria) -> ReportOutline:
+    """The outline from loaded objects, no query: `criteria` are the campaign's criteria (empty for an
+    agency), `submission` the unit's dossier or None (then every figure is 0 and no criterion met)."""
+    commune = unit.kind in COMMUNE_KINDS
+    figures = {}
+    results = {}
+    if submission is not None:
+        figures = {name: getattr(submission, name) or 0 for name in (
+            "money_state", "money_people", "money_other", "labour_days", "land_m2", "trees", "structures_moved",
+            "road_m")}
+        results = {r.criterion_id: (r.met_start, r.met_end) for r in submission.criteria}
+    rows = [CriterionRow(c.number, c.name, *results.get(c.id, (False, False))) for c in criteria] if commune else []
+    place = PLACE
+    if commune:
+        for prefix in ("Thị trấn ", "Xã "):
+            if unit.name.startswith(prefix):
+                place = unit.name[len(prefix):]
+    return ReportOutline(unit_name=unit.name, commune=commune, unit_code=unit.code,
+                         period_start=campaign.period_start, period_end=campaign.period_end, place=place,
+                         criteria=rows, **figures)
+
+
+def report_outline_docx(data: ReportOutline) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    page(section)
+    base_styles(doc)
+    draft_header(section)
+    header_table(doc, data.header_lines, data.number, data.date_line, (Mm(72), Mm(98)), indent=Mm(-5), motto=MOTTO)
+    _paragraph(doc, OUTLINE_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    _paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
+    for index, (heading, guidance) in enumerate(OUTLINE_SECTIONS):
+        _paragraph(doc, f"{ROMAN[index]}. {heading}", bold=True, align=_J, before=Pt(6))
+        line = _paragraph(doc, guidance, italic=True, align=_J)
+        line.paragraph_format.first_line_indent = Mm(10)
+        line.paragraph_format.space_after = Pt(6)
+        if index == RESULTS_SECTION:
+            _figures(doc, data)
+            if data.commune:
+                _criteria(doc, data)
+    _closing(doc, data)
+    return to_bytes(doc)
+
+
+def _figures(doc, data: ReportOutline) -> None:
+    _paragraph(doc, "1. Nguồn lực huy động", bold=True, italic=True).paragraph_format.space_after = Pt(6)
+    widths = [Mm(12), Mm(93), Mm(25), Mm(35)]
+    table = _grid(doc, 1, widths)
+    _fill(table.rows[0], FIGURE_HEADERS, widths, TABLE_FONT, bold=True)
+    _repeat_header(table.rows[0])
+    for number, (label, unit, value, bold) in enumerate(data.figure_rows, 1):
+        _fill(table.add_row(), [number, label, unit, value], widths, TABLE_FONT, bold=bold, aligns=[_C, _L, _C, _R])
+
+
+def _criteria(doc, data: ReportOutline) -> None:
+    _paragraph(doc, f"2. Kết quả thực hiện {len(data.criteria)} tiêu chí", bold=True, italic=True,
+               before=Pt(6)).paragraph_format.space_after = Pt(6)
+    widths = [Mm(12), Mm(103), Mm(25), Mm(25)]
+    headers = [h.format(start=data.period_start - 1, end=data.period_end) for h in CRITERIA_HEADERS]
+    table = _grid(doc, 1, widths)
+    _fill(table.rows[0], headers, widths, TABLE_FONT, bold=True)
+    _repeat_header(table.rows[0])
+    for c in data.criteria:
+        _fill(table.add_row(), [c.number, c.name, MET if c.met_start else "", MET if c.met_end else ""], widths,
+              TABLE_FONT, aligns=[_C, _L, _C, _C])
+    _fill(table.add_row(), ["", CRITERIA_COUNT, data.count_start, data.count_end], widths, TABLE_FONT, bold=True,
+          aligns=[_C, _L, _C, _C])
+
+
+def _two_columns(doc, widths):
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_borders(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    return table.cell(0, 0), table.cell(0, 1)
+
+
+def _closing(doc, data: ReportOutline) -> None:
+    left, right = _two_columns(doc, (Mm(80), _USABLE - Mm(80)))
+    _paragraph(left, RECIPIENTS_LABEL, bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
+    for entry in data.recipients:
+        _paragraph(left, entry, size=Pt(11))
+    on_behalf, title = data.signature
+    if on_behalf:
+        _paragraph(right, on_behalf, bold=True, align=_C, before=Pt(12), first=True)
+        _paragraph(right, title, bold=True, align=_C)
+    else:
+        _paragraph(right, title, bold=True, align=_C, before=Pt(12), first=True)
+    _paragraph(right, "(Ký, đóng dấu)", italic=True, align=_C)
+
+
+# ---------------------------------------------------------------------------------------------
+# The achievement report of template no. 07
+
+
+@dataclass
+class AchievementReport:
+    kind: str                 # collective, individual, household
+    name: str
+    form_name: str
+    unit_name: str = ""       # the nominating unit, issuing the report
+    commune: bool = False     # a commune's people's committee is its own issuing body
+    position: str = ""
+    address: str = ""
+    summary: str = ""
+    money: int = 0
+    labour_days: int = 0
+    land_m2: int = 0
+    trees: int = 0
+    campaign_title: str = ""
+    period: str = "2011–2015"
+    place: str = PLACE
+
+    @property
+    def header_lines(self) -> list[tuple[str, bool]]:
+        if not self.unit_name:
+            return [(DISTRICT, False)]
+        if self.commune:
+            return [(f"UBND {self.unit_name.upper()}", True)]
+        return [(DISTRICT, False), (self.unit_name.upper(), True)]
+
+    @property
+    def proposal(self) -> str:
+        return f"Đề nghị tặng (truy tặng) {self.form_name}"
+
+    @property
+    def bio(self) -> list[tuple[str, str]]:
+        """(label, value) lines of "I. SƠ LƯỢC LÝ LỊCH" by kind of candidate; an empty value is a blank."""
+        if self.kind == "individual":
+            return [("Họ và tên", self.name), ("Chức vụ", self.position), ("Đơn vị công tác", self.address)]
+        if self.kind == "household":
+            return [("Chủ hộ", self.name), ("Địa chỉ", self.address)]
+        return [("Tên tập thể", self.name), ("Địa chỉ", self.address)]
+
+    @property
+    def contributions(self) -> list[str]:
+        lines = []
+        if self.money:
+            lines.append(f"Đóng góp tiền: {money(self.money)} đồng")
+        if self.labour_days:
+            lines.append(f"Ngày công lao động: {money(self.labour_days)} ngày công")
+        if self.land_m2:
+            lines.append(f"Hiến đất: {money(self.land_m2)} m²")
+        if self.trees:
+            lines.append(f"Hiến cây trồng: {money(self.trees)} cây")
+        return lines
+
+    @property
+    def movement(self) -> str:
+        return self.campaign_title or ("Phong trào thi đua “Chung sức xây dựng nông thôn mới” giai đoạn "
+                                       f"{self.period}")
+
+
+def achievement_from(nomination, campaign) -> AchievementReport:
+    """The report from a loaded nomination (its unit and award forms are joined), no query."""
+    form = nomination.form or nomination.proposed_form
+    return AchievementReport(kind=nomination.kind, name=nomination.name, form_name=form.name if form else "…",
+                             unit_name=nomination.unit.name if nomination.unit else "",
+                             commune=bool(nomination.unit) and nomination.unit.kind in COMMUNE_KINDS,
+                             position=nomination.position or "", address=nomination.address or "",
+                             summary=nomination.summary or "", money=nomination.money or 0,
+                             labour_days=nomination.labour_days or 0, land_m2=nomination.land_m2 or 0,
+                             trees=nomination.trees or 0, campaign_title=campaign.title, period=_period(campaign))
+
+
+def achievement_report_docx(data: AchievementReport) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    page(section)
+    base_styles(doc)
+    draft_header(section)
+    header_table(doc, data.header_lines, "", document_date(data.place, None), (Mm(72), Mm(98)), indent=Mm(-5),
+                 motto=MOTTO)
+    _paragraph(doc, ACHIEVEMENT_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    _paragraph(doc, data.proposal, bold=True, align=_C)
+    _paragraph(doc, ACHIEVEMENT_NOTE, italic=True, align=_C).paragraph_format.space_after = Pt(12)
+
+    _paragraph(doc, BIO, bold=True, before=Pt(6))
+    for label, value in data.bio:
+        line = _paragraph(doc, f"- {label}: ", align=_J)
+        line.add_run(value or "…")
+        line.paragraph_format.first_line_indent = Mm(10)
+
+    _paragraph(doc, ACHIEVEMENTS, bold=True, before=Pt(12))
+    intro = _paragraph(doc, f"Trong {data.movement}:", align=_J)
+    intro.paragraph_format.first_line_indent = Mm(10)
+    if data.summary:
+        line = _paragraph(doc, data.summary, align=_J)
+        line.paragraph_format.first_line_indent = Mm(10)
+    for text in data.contributions:
+        line = _paragraph(doc, f"- {text}.", align=_J)
+        line.paragraph_format.first_line_indent = Mm(10)
+    guidance = _paragraph(doc, "Nêu cụ thể việc làm, cách làm, hiệu quả và tác động đối với phong trào.",
+                          italic=True, align=_J)
+    guidance.paragraph_format.first_line_indent = Mm(10)
+
+    _paragraph(doc, PAST_AWARDS, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
+    widths = [Mm(12), Mm(20), Mm(58), Mm(75)]
+    table = _grid(doc, 1, widths)
+    _fill(table.rows[0], PAST_AWARD_HEADERS, widths, TABLE_FONT, bold=True)
+    _repeat_header(table.rows[0])
+    for _ in range(3):
+        _fill(table.add_row(), ["", "", "", ""], widths, TABLE_FONT)
+
+    left, right = _two_columns(doc, (_USABLE // 2, _USABLE // 2))
+    _paragraph(left, CONFIRMER, bold=True, align=_C, before=Pt(18), first=True)
+    _paragraph(left, "(Ký, đóng dấu)", italic=True, align=_C)
+    _paragraph(right, REPORTER, bold=True, align=_C, before=Pt(18), first=True)
+    _paragraph(right, "(Ký, ghi rõ họ và tên)" if data.kind != "collective" else "(Ký, đóng dấu)", italic=True,
+               align=_C)
+    return to_bytes(doc)
