@@ -182,9 +182,21 @@ def store(upload, allowed=DOCUMENT_KINDS) -> StoredFile:
 
 
 def discard(stored: StoredFile) -> None:
-    """Undo a store() whose database row could not be written (only a file this upload created)."""
-    if stored.created:
-        path_for(stored.sha256).unlink(missing_ok=True)
+    """Undo a store() whose database row could not be written.
+
+    Only a file this upload created, and only while no row refers to its bytes: identical bytes stored
+    at the same moment by another upload (a report, a nomination file) share the file.
+    """
+    if not stored.created:
+        return
+    from .extensions import db
+    from .nominations.models import NominationFile
+    from .reports.models import ReportFile
+
+    for model in (ReportFile, NominationFile):
+        if db.session.execute(db.select(model.id).filter_by(sha256=stored.sha256).limit(1)).first():
+            return
+    path_for(stored.sha256).unlink(missing_ok=True)
 
 
 def send(row):

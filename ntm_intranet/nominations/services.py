@@ -118,17 +118,9 @@ def add_file(nomination: Nomination, kind: str, upload, user) -> NominationFile:
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        if stored.created and not _sha_used(stored.sha256):
-            storage.discard(stored)
+        storage.discard(stored)
         raise
     return row
-
-
-def _sha_used(sha256: str) -> bool:
-    from ..reports.models import ReportFile
-
-    return bool(db.session.execute(db.select(NominationFile.id).filter_by(sha256=sha256).limit(1)).first()
-                or db.session.execute(db.select(ReportFile.id).filter_by(sha256=sha256).limit(1)).first())
 
 
 def _transition(nomination: Nomination, allowed: tuple, target: str, action: str, expected_version=None,

@@ -93,18 +93,10 @@ def add_file(sub: Submission, kind: str, upload, user, expected_version: int | N
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        _discard_unreferenced(stored)
+        storage.discard(stored)
         raise
     db.session.refresh(sub)
     return row
-
-
-def _discard_unreferenced(stored: storage.StoredFile) -> None:
-    if not stored.created:
-        return
-    used = db.session.execute(db.select(ReportFile.id).filter_by(sha256=stored.sha256).limit(1)).first()
-    if used is None:
-        storage.discard(stored)
 
 
 def save_figures(sub: Submission, figures: dict[str, int], criteria: dict[int, tuple[bool, bool]] | None, user,
@@ -153,7 +145,7 @@ def record_meeting(sub: Submission, held_on: date, minutes, user, expected_versi
     except BaseException:
         db.session.rollback()
         if stored is not None:
-            _discard_unreferenced(stored)
+            storage.discard(stored)
         raise
 
 

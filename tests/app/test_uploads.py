@@ -568,3 +568,20 @@ def test_a_failed_database_write_keeps_a_file_another_dossier_uses(demo, as_user
     assert download.status_code == 200 and download.get_data() == data
     download.close()
     assert_stored_once(upload_dir, data)
+
+
+def test_undoing_an_upload_never_deletes_bytes_a_nomination_file_still_uses(demo_reports):
+    from ntm_intranet import storage
+    from ntm_intranet.nominations.models import NominationFile
+
+    shared = db.session.execute(db.select(NominationFile)).scalars().first()
+    storage.discard(storage.StoredFile(shared.sha256, shared.size, shared.content_type, "x.docx", created=True))
+    assert storage.path_for(shared.sha256).exists()
+
+    orphan = b"%PDF-1.4\n% nobody refers to these bytes\n%%EOF\n"
+    path = storage.path_for(hashlib.sha256(orphan).hexdigest())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orphan)
+    storage.discard(storage.StoredFile(hashlib.sha256(orphan).hexdigest(), len(orphan), "application/pdf", "o.pdf",
+                                      created=True))
+    assert not path.exists()
