@@ -151,6 +151,10 @@ class Nomination(db.Model):
         return str(NOMINATION_STATUS_LABELS[NominationStatus(self.status)])
 
     @property
+    def status_css(self) -> str:
+        return {"submitted": "info", "eligible": "ok", "returned": "warn"}.get(self.status, "muted")
+
+    @property
     def contribution_value(self) -> int:
         return self.money
 

@@ -89,6 +89,10 @@ class Submission(db.Model):
         return str(STATUS_LABELS[Status(self.status)])
 
     @property
+    def status_css(self) -> str:
+        return {"submitted": "info", "returned": "warn", "accepted": "ok"}.get(self.status, "muted")
+
+    @property
     def editable(self) -> bool:
         return self.status in (Status.DRAFT, Status.RETURNED)
 

@@ -58,6 +58,10 @@ class BoardSession(db.Model):
     def status_label(self) -> str:
         return str(SESSION_STATUS_LABELS[SessionStatus(self.status)])
 
+    @property
+    def status_css(self) -> str:
+        return {"open": "warn", "closed": "ok"}.get(self.status, "muted")
+
 
 class AgendaItem(db.Model):
     __tablename__ = "agenda_item"
