@@ -278,6 +278,9 @@ class BoardRow:
     def state(self, which: str):
         return self.report if which == "report" else self.meeting
 
+    def milestone_id(self, which: str) -> int | None:
+        return self.report_milestone_id if which == "report" else self.meeting_milestone_id
+
 
 @dataclass
 class Board:
@@ -388,56 +391,51 @@ def send_reminder(unit: Unit, milestone: Milestone, state: rules.MilestoneState,
     return reminder
 
 
-def remind_units(campaign: Campaign, unit_ids: list[int] | None, which: str, actor, kind: str = "manual",
-                 only_late: bool = True) -> tuple[int, int]:
-    """Remind the given units (or every late or missing one) of a milestone kind. Returns (sent, skipped)."""
-    today = clock.today()
-    data = board(campaign, today, which=which, paginate=False)
+def _send(campaign: Campaign, due: list[tuple[BoardRow, str, str]], actor, today: date) -> tuple[int, int]:
+    """Send (row, which, kind) reminders, loading just the units concerned. Returns (sent, skipped)."""
     milestones = {m.id: m for m in campaign.milestones}
-    units = {u.id: u for u in db.session.execute(db.select(Unit).filter(Unit.id.in_([r.unit_id for r in data.rows])))
-             .scalars()}
+    wanted = {row.unit_id for row, _which, _kind in due}
+    units = {u.id: u for u in db.session.execute(db.select(Unit).filter(Unit.id.in_(wanted))).scalars()} \
+        if wanted else {}
     sent = skipped = 0
-    for row in data.rows:
-        state = row.state(which)
-        milestone_id = row.report_milestone_id if which == "report" else row.meeting_milestone_id
-        if state is None or milestone_id is None:
-            continue
-        if unit_ids is not None and row.unit_id not in unit_ids:
-            continue
-        if state.done_on is not None or (only_late and state.code != rules.OVERDUE):
-            continue
-        if send_reminder(units[row.unit_id], milestones[milestone_id], state, kind, actor, today):
+    for row, which, kind in due:
+        if send_reminder(units[row.unit_id], milestones[row.milestone_id(which)], row.state(which), kind, actor,
+                         today):
             sent += 1
         else:
             skipped += 1
     return sent, skipped
 
 
+def remind_units(campaign: Campaign, unit_ids: list[int] | None, which: str, actor, kind: str = "manual",
+                 only_late: bool = True) -> tuple[int, int]:
+    """Remind the given units (or every late or missing one) of a milestone kind. Returns (sent, skipped)."""
+    today = clock.today()
+    due = [(row, which, kind) for row in board(campaign, today, which=which, paginate=False).rows
+           if row.state(which) is not None and row.state(which).done_on is None
+           and (unit_ids is None or row.unit_id in unit_ids)
+           and not (only_late and row.state(which).code != rules.OVERDUE)]
+    return _send(campaign, due, actor, today)
+
+
 def scheduled_reminders(today: date | None = None) -> tuple[int, int]:
     """What `flask ntm remind` sends: N days before each due date, then daily while overdue."""
     today = today or clock.today()
     sent = skipped = 0
-    campaigns = db.session.execute(db.select(Campaign).filter_by(active=True)).scalars().all()
-    for campaign in campaigns:
-        before_sent = {(u, m) for u, m in db.session.execute(
+    for campaign in db.session.execute(db.select(Campaign).filter_by(active=True)).scalars().all():
+        before_sent = {(unit_id, milestone_id) for unit_id, milestone_id in db.session.execute(
             db.select(Reminder.unit_id, Reminder.milestone_id).join(Milestone)
             .filter(Milestone.campaign_id == campaign.id, Reminder.kind == "before"))}
-        data = board(campaign, today, paginate=False)
-        milestones = {m.id: m for m in campaign.milestones}
-        units = {u.id: u for u in db.session.execute(db.select(Unit).filter(Unit.kind.in_(BOARD_KINDS))).scalars()}
-        for row in data.rows:
-            for which, milestone_id in (("report", row.report_milestone_id), ("meeting", row.meeting_milestone_id)):
+        due = []
+        for row in board(campaign, today, paginate=False).rows:
+            for which in ("report", "meeting"):
                 state = row.state(which)
-                if state is None:
-                    continue
-                kind = rules.reminder_kind(state, campaign.remind_days_before,
-                                           (row.unit_id, milestone_id) in before_sent)
-                if kind is None:
-                    continue
-                if send_reminder(units[row.unit_id], milestones[milestone_id], state, kind, None, today):
-                    sent += 1
-                else:
-                    skipped += 1
+                kind = state and rules.reminder_kind(state, campaign.remind_days_before,
+                                                     (row.unit_id, row.milestone_id(which)) in before_sent)
+                if kind:
+                    due.append((row, which, kind))
+        counts = _send(campaign, due, None, today)
+        sent, skipped = sent + counts[0], skipped + counts[1]
     return sent, skipped
 
 

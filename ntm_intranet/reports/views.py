@@ -252,8 +252,9 @@ def remind_unit(unit_id: int):
         flash(_("%(u)s đã được nhắc về mốc này hôm nay: không gửi thêm.", u=unit.name), "info")
     else:
         flash(_("%(u)s đã hoàn thành mốc này: không cần nhắc.", u=unit.name), "info")
-    return redirect(request.form.get("back") == "board" and url_for("reports.board") or
-                    url_for("reports.dossier", unit_id=unit.id))
+    back = url_for("reports.board") if request.form.get("back") == "board" else \
+        url_for("reports.dossier", unit_id=unit.id)
+    return redirect(back)
 
 
 @bp.route("/files/<int:file_id>")

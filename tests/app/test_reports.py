@@ -7,6 +7,7 @@ import re
 import socket
 from contextlib import contextmanager
 from datetime import date
+from html import unescape
 
 import pytest
 from openpyxl import load_workbook
@@ -144,8 +145,9 @@ def test_a_submitted_report_is_locked_until_reviewed(demo, as_user):
     reporter, hn = as_user("bc-19567"), unit("19567")
     prepare(reporter, hn.id)
     post(reporter, f"/units/{hn.id}/report/submit")
-    assert "đang chờ Phòng NN&amp;PTNT duyệt" in alert(upload(reporter, hn.id, PDF + b"%x\n")) or \
-        "đang chờ Phòng NN&PTNT duyệt" in alert(upload(reporter, hn.id, PDF + b"%x\n"))
+    refused = upload(reporter, hn.id, PDF + b"%x\n")
+    assert refused.status_code == 422 and "đang chờ Phòng NN&PTNT duyệt" in unescape(alert(refused))
+    assert len(db.session.execute(db.select(Submission).filter_by(unit_id=hn.id)).scalar_one().files) == 1
 
 
 def test_a_unit_sees_nothing_of_another_units_dossier(demo_reports, as_user):
