@@ -748,3 +748,16 @@ def test_saving_the_board_with_nobody_ticked_keeps_the_members(board_day, as_use
     page = post(secretary, "/board-config/members", {}, follow_redirects=True)
     assert "Chưa chọn thành viên nào" in text(page)
     assert count(BoardMember) == before == 11
+
+
+def test_the_secretary_edits_a_scoring_criterion_from_the_board_page(board_day, as_user):
+    secretary = as_user("noivu")
+    page = text(secretary.get("/board-config"))
+    action = re.search(r'action="(/board-config/criteria/\d+)"', page).group(1)
+    response = post(secretary, action, {"name": "Mức độ đóng góp", "description": "", "max_points": "20",
+                                        "weight": "4"})
+    assert response.status_code == 302
+    edited = db.session.get(ScoringCriterion, int(action.rsplit("/", 1)[1]))
+    db.session.refresh(edited)
+    assert (edited.name, edited.max_points, edited.weight) == ("Mức độ đóng góp", 20, 4)
+    assert "scoring_criterion_saved" in text(as_user("admin").get("/admin/audit"))
