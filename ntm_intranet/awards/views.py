@@ -44,12 +44,11 @@ def _page(status: int = 200, error: str | None = None):
     current = services.current_list(campaign)
     draft = current if current is not None and current.status == "draft" else None
     is_chair = current_user.has_role(Role.CHAIR)
-    shown = approved
     sections, total = services.grouped(approved) if approved else ([], 0)
     draft_sections = services.grouped(draft, include_struck=True) if draft and current_user.roles & {
         Role.CHAIR, Role.SECRETARY} else None
     return make_response(render_template(
-        "awards/index.html", campaign=campaign, approved=shown, sections=sections, total=total, draft=draft,
+        "awards/index.html", campaign=campaign, approved=approved, sections=sections, total=total, draft=draft,
         draft_sections=draft_sections, is_chair=is_chair, kind_labels=KIND_LABELS, error=error,
         board_session=services.latest_closed_session(campaign)), status)
 

@@ -761,3 +761,40 @@ def test_the_secretary_edits_a_scoring_criterion_from_the_board_page(board_day, 
     db.session.refresh(edited)
     assert (edited.name, edited.max_points, edited.weight) == ("Mức độ đóng góp", 20, 4)
     assert "scoring_criterion_saved" in text(as_user("admin").get("/admin/audit"))
+
+
+def test_the_award_list_and_the_minutes_download_as_office_documents(board_day, as_user):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    session, secretary = closed_session(as_user)
+    chair, reporter = as_user("chutich"), as_user("bc-19567")
+    post(chair, "/awards/propose")
+    draft = db.session.execute(db.select(AwardList)).scalar_one()
+    draft_docx = chair.get(f"/awards/{draft.id}.docx")
+    assert draft_docx.status_code == 200 and "du-thao" in draft_docx.headers["Content-Disposition"]
+    assert "DỰ THẢO" in "\n".join(p.text for s in Document(io.BytesIO(draft_docx.data)).sections
+                                 for p in s.header.paragraphs)
+    assert reporter.get(f"/awards/{draft.id}.pdf").status_code == 404  # a draft is not everybody's
+
+    post(chair, f"/awards/{draft.id}/approve", {"decision_number": "1234/QĐ-UBND", "decision_date": "15/07/2015"})
+    word = reporter.get(f"/awards/{draft.id}.docx")
+    assert word.status_code == 200
+    assert "2015-07-15_danh-sach-khen-thuong_76-kh-ubnd.docx" in word.headers["Content-Disposition"]
+    body = Document(io.BytesIO(word.data))
+    texts = "\n".join(p.text for p in body.paragraphs) + "\n".join(
+        c.text for t in body.tables for r in t.rows for c in r.cells)
+    assert "1234/QĐ-UBND" in texts and "Hồ Văn Lâm" in texts and "Tổng cộng" in texts
+    sheet = load_workbook(io.BytesIO(reporter.get(f"/awards/{draft.id}.xlsx").data)).active
+    assert "Hộ ông Lê Văn Bình" in [c for row in sheet.iter_rows(values_only=True) for c in row]
+    pdf = reporter.get(f"/awards/{draft.id}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert reporter.get(f"/awards/{draft.id}.exe").status_code == 404
+
+    minutes = secretary.get(f"/sessions/{session.id}/minutes.docx")
+    assert minutes.status_code == 200
+    minutes_text = "\n".join(p.text for p in Document(io.BytesIO(minutes.data)).paragraphs)
+    assert "BIÊN BẢN" in minutes_text.upper()
+    assert secretary.get(f"/sessions/{session.id}/minutes.pdf").data.startswith(b"%PDF")
