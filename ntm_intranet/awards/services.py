@@ -61,11 +61,10 @@ def propose(campaign: Campaign, user) -> AwardList:
     position = 0
     for group in voting.results(session, campaign):
         for r in group.items:
-            tied = r.passed and not r.within_quota and "Ngang điểm" in r.quota_note
-            if r.passed and (r.within_quota or tied):
+            if r.proposed:
                 award_list.entries.append(AwardEntry(nomination_id=r.item.nomination_id, form_id=group.form.id,
                                                      position=position, result_text=r.explanation,
-                                                     strike_reason=r.quota_note if tied else ""))
+                                                     strike_reason=r.quota_note if r.tied_at_cut else ""))
                 position += 1
     db.session.add(award_list)
     db.session.flush()

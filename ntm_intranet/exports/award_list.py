@@ -281,7 +281,7 @@ def award_list_xlsx(data: AwardListDoc) -> bytes:
         ws.oddHeader.right.text = DRAFT
         titles.append([_cell(ws, DRAFT, font=_RED_BOLD, border=False)])
     titles += [
-        _across(ws, data.district, _BOLD, 1, 2)[:2] + _across(ws, NATION, _BOLD, 4, columns)[3:],
+        _across(ws, data.district, _BOLD, 1, 2) + _across(ws, NATION, _BOLD, 4, columns)[2:],
         _across(ws, MOTTO, _BOLD, 4, columns),
         _across(ws, data.date_line, _ITALIC, 4, columns),
         [],

@@ -355,6 +355,16 @@ class ItemResult:
         total = self.item.session.members_total
         return round(100 * self.agree / total, 1) if total else 0.0
 
+    @property
+    def tied_at_cut(self) -> bool:
+        return self.passed and not self.within_quota and "Ngang điểm" in self.quota_note
+
+    @property
+    def proposed(self) -> bool:
+        """The board proposes the award: passed and within the quota, or tied at the quota's edge (then the
+        chair decides). The draft award list and the proposal list are built by this rule."""
+        return self.passed and (self.within_quota or self.tied_at_cut)
+
 
 @dataclass
 class FormResults:

@@ -267,21 +267,60 @@ def results(session_id: int):
 @bp.route("/sessions/<int:session_id>/minutes.<ext>")
 @roles(*BOARD)
 def minutes(session_id: int, ext: str):
+    from ..exports import minutes as writer
+
+    if ext not in ("docx", "pdf"):
+        abort(404)
+    session, campaign = _closed_for_documents(session_id, _("Biên bản chỉ lập được khi phiên họp đã kết thúc."))
+    data = writer.from_session(session, campaign, services.attendance(session), services.results(session, campaign),
+                               services.quorum_of(session, campaign), services.voters(session))
+    content = writer.minutes_docx(data) if ext == "docx" else writer.minutes_pdf(data)
+    return _document(content, ext, "bien-ban-hop-hoi-dong", campaign, session)
+
+
+@bp.route("/sessions/<int:session_id>/proposal.xlsx")
+@roles(*BOARD)
+def proposal(session_id: int):
+    """What the board voted on, with the results: the list sent with the tờ trình, before approval."""
+    from ..exports import proposal as writer
+
+    session, campaign = _closed_for_documents(session_id, _("Danh sách đề nghị chỉ lập được khi phiên họp đã kết thúc."))
+    content = writer.proposal_xlsx(_proposal_data(session, campaign))
+    return _document(content, "xlsx", "danh-sach-de-nghi-khen-thuong", campaign, session)
+
+
+@bp.route("/sessions/<int:session_id>/submission.docx")
+@roles(*BOARD)
+def submission(session_id: int):
+    """The tờ trình to the chairman listing the session's results."""
+    from ..exports import proposal as writer
+
+    session, campaign = _closed_for_documents(session_id, _("Tờ trình chỉ lập được khi phiên họp đã kết thúc."))
+    content = writer.submission_docx(_proposal_data(session, campaign))
+    return _document(content, "docx", "to-trinh-de-nghi-khen-thuong", campaign, session)
+
+
+def _closed_for_documents(session_id: int, refusal: str):
+    session = _session(session_id)
+    if session.status != SessionStatus.CLOSED:
+        abort(_detail(session, 409, refusal))
+    return session, _campaign()
+
+
+def _proposal_data(session, campaign):
+    from ..awards.services import base_salary_on
+    from ..exports import proposal as writer
+
+    salary = base_salary_on(session.held_on) if session.held_on else None
+    return writer.from_session(session, campaign, services.results(session, campaign), salary)
+
+
+def _document(content: bytes, ext: str, kind: str, campaign, session):
     import io
 
     from flask import send_file
 
     from ..awards.views import FORMATS, export_name
-    from ..exports import minutes as writer
 
-    session = _session(session_id)
-    if ext not in ("docx", "pdf"):
-        abort(404)
-    if session.status != SessionStatus.CLOSED:
-        return _detail(session, 409, _("Biên bản chỉ lập được khi phiên họp đã kết thúc."))
-    campaign = _campaign()
-    data = writer.from_session(session, campaign, services.attendance(session), services.results(session, campaign),
-                               services.quorum_of(session, campaign), services.voters(session))
-    content = writer.minutes_docx(data) if ext == "docx" else writer.minutes_pdf(data)
     return send_file(io.BytesIO(content), mimetype=FORMATS[ext], as_attachment=True,
-                     download_name=export_name("bien-ban-hop-hoi-dong", campaign, ext, session.held_on), max_age=0)
+                     download_name=export_name(kind, campaign, ext, session.held_on), max_age=0)

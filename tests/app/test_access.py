@@ -102,9 +102,12 @@ EXPECTED = {
     "awards.revise": {"chair"},
     "awards.export": ANY,
     "voting.minutes": {"secretary", "chair", "member", "admin"},
+    "voting.proposal": {"secretary", "chair", "member", "admin"},
+    "voting.submission": {"secretary", "chair", "member", "admin"},
 }
 # Allowed, but the demo's session is only prepared: the page explains why there is nothing yet.
-ALLOWED_STATUS = {"voting.ballot": 409, "voting.results": 409, "voting.minutes": 409, "awards.export": 404}
+ALLOWED_STATUS = {"voting.ballot": 409, "voting.results": 409, "voting.minutes": 409, "voting.proposal": 409,
+                  "voting.submission": 409, "awards.export": 404}
 
 # One demo account per role; the secretary and the chair are board members too (as in the demo).
 ACCOUNTS = {

@@ -798,3 +798,40 @@ def test_the_award_list_and_the_minutes_download_as_office_documents(board_day, 
     minutes_text = "\n".join(p.text for p in Document(io.BytesIO(minutes.data)).paragraphs)
     assert "BIÊN BẢN" in minutes_text.upper()
     assert secretary.get(f"/sessions/{session.id}/minutes.pdf").data.startswith(b"%PDF")
+
+
+def test_the_proposal_list_and_the_submission_carry_the_sessions_results_to_the_chairman(board_day, as_user):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    prepared = board_session()
+    refused = as_user("noivu").get(f"/sessions/{prepared.id}/submission.docx")
+    assert refused.status_code == 409 and "Tờ trình chỉ lập được khi phiên họp đã kết thúc." in alert(refused)
+
+    session, secretary = closed_session(as_user)
+    page = text(secretary.get(f"/sessions/{session.id}/results"))
+    assert "Danh sách đề nghị (Excel)" in page and "Tờ trình (Word)" in page
+
+    sheet = secretary.get(f"/sessions/{session.id}/proposal.xlsx")
+    assert sheet.status_code == 200
+    assert "2015-07-08_danh-sach-de-nghi-khen-thuong_76-kh-ubnd.xlsx" in sheet.headers["Content-Disposition"]
+    rows = [row for row in load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True)
+            if isinstance(row[0], int)]
+    assert len(rows) == len(session.items) == 10
+    verdicts = {row[1].rsplit(" (", 1)[0]: (row[8], row[9]) for row in rows}
+    assert verdicts["Lê Văn Dũng"] == ("Không đề nghị", 0)  # 5/11 agree: not more than half
+    assert verdicts["Hộ ông Lê Văn Bình"] == ("Đề nghị khen thưởng", 350_000)  # 0,3 × 1.150.000, rounded up
+
+    # The board proposes exactly whom the chair's draft list will hold.
+    post(as_user("chutich"), "/awards/propose")
+    draft = db.session.execute(db.select(AwardList)).scalar_one()
+    assert {name for name, (verdict, _) in verdicts.items() if verdict == "Đề nghị khen thưởng"} \
+        == {e.nomination.name for e in draft.entries}
+
+    word = as_user("thanhvien3").get(f"/sessions/{session.id}/submission.docx")
+    assert word.status_code == 200 and "_to-trinh-de-nghi-khen-thuong_" in word.headers["Content-Disposition"]
+    paragraphs = [p.text for p in Document(io.BytesIO(word.data)).paragraphs]
+    assert "TỜ TRÌNH" in paragraphs and "Kính gửi: Chủ tịch UBND huyện Đakrông." in paragraphs
+    total = sum(amount for _, amount in verdicts.values())
+    assert any(p.startswith(f"Tổng số tiền thưởng dự kiến: {total:,} đồng.".replace(",", ".")) for p in paragraphs)
+    assert as_user("bc-19567").get(f"/sessions/{session.id}/proposal.xlsx").status_code == 403
