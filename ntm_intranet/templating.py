@@ -77,6 +77,14 @@ def km(metres) -> str:
     return f"{text},{frac_text}" if frac_text else text
 
 
+def vn_decimal(value, decimals: int = 1) -> str:
+    """81.8 -> '81,8', 100.0 -> '100' (Vietnamese decimal comma, no trailing zero)."""
+    if value is None:
+        return ""
+    text = f"{float(value):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
@@ -86,6 +94,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(dmyhm)
     app.add_template_filter(money)
     app.add_template_filter(km)
+    app.add_template_filter(vn_decimal)
     app.add_template_global(percent)
     app.add_template_global(may_open)
     app.add_template_global(unit_total)

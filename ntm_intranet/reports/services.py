@@ -274,6 +274,7 @@ class BoardRow:
     report_milestone_id: int | None
     meeting_milestone_id: int | None
     last_reminder: date | None
+    district_id: int | None = None   # the unit above: a district in a province-wide install
 
     def state(self, which: str):
         return self.report if which == "report" else self.meeting
@@ -299,14 +300,15 @@ class Board:
 
 def board(campaign: Campaign, today: date, kind: str | None = None, state: str | None = None,
           which: str = "report", sort: str = "name", page: int = 1, per_page: int = 50,
-          paginate: bool = True) -> Board:
-    """Every unit of the board's kinds with its state on the report and meeting milestones."""
+          paginate: bool = True, district: int | None = None) -> Board:
+    """Every unit of the board's kinds with its state on the report and meeting milestones; `district`
+    keeps the units under one district (the drill-down of the province roll-up)."""
     which = which if which in ("report", "meeting") else "report"
-    units = db.session.execute(
-        db.select(Unit.id, Unit.code, Unit.name, Unit.kind)
-        .filter(Unit.active.is_(True), Unit.kind.in_(BOARD_KINDS))
-        .order_by(Unit.sort_order, Unit.code)
-    ).all()
+    query = (db.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id)
+             .filter(Unit.active.is_(True), Unit.kind.in_(BOARD_KINDS)).order_by(Unit.sort_order, Unit.code))
+    if district is not None:
+        query = query.filter(Unit.parent_id == district)
+    units = db.session.execute(query).all()
     units.sort(key=lambda u: BOARD_KINDS.index(u.kind))  # agencies, the town, then the communes (stable)
     subs = {row.unit_id: row for row in db.session.execute(
         db.select(Submission.unit_id, Submission.id, Submission.status, Submission.first_submitted_at,
@@ -318,7 +320,7 @@ def board(campaign: Campaign, today: date, kind: str | None = None, state: str |
     milestones = {(k, mk): campaign.milestone_for(k, mk) for k in BOARD_KINDS for mk in ("report", "meeting")}
 
     rows = []
-    for unit_id, code, name, unit_kind in units:
+    for unit_id, code, name, unit_kind, parent_id in units:
         sub = subs.get(unit_id)
         report_m, meeting_m = milestones[(unit_kind, "report")], milestones[(unit_kind, "meeting")]
         rows.append(BoardRow(
@@ -326,7 +328,7 @@ def board(campaign: Campaign, today: date, kind: str | None = None, state: str |
             state_of(report_m, unit_id, sub, extensions, today) if report_m else None,
             state_of(meeting_m, unit_id, sub, extensions, today) if meeting_m else None,
             report_m.id if report_m else None, meeting_m.id if meeting_m else None,
-            last_reminders.get(unit_id)))
+            last_reminders.get(unit_id), parent_id))
 
     shares: dict[str, dict[str, int]] = {}
     for row in rows:
@@ -350,7 +352,70 @@ def board(campaign: Campaign, today: date, kind: str | None = None, state: str |
     if paginate:
         rows = rows[(page - 1) * per_page: page * per_page]
     return Board(rows, total, page, pages, counts, shares,
-                 {"kind": kind or "", "state": state or "", "which": which, "sort": sort})
+                 {"kind": kind or "", "state": state or "", "which": which, "sort": sort, "district": district})
+
+
+@dataclass
+class DistrictRate:
+    """A district's reporting rates, as DHIS2 shows them: of the units expected to report, how many have
+    (completeness) and how many did so by their deadline (timeliness)."""
+
+    district_id: int | None
+    name: str
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    overdue: int = 0
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def completeness(self) -> float:
+        return round(100 * self.reported / self.expected, 1) if self.expected else 0.0
+
+    @property
+    def timeliness(self) -> float:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else 0.0
+
+
+@dataclass
+class Rollup:
+    districts: list[DistrictRate]
+    total: DistrictRate
+    which: str
+
+
+def rollup(campaign: Campaign, today: date, which: str = "report") -> Rollup:
+    """The board rolled up per district (the units' parent), the least complete first. The board's fixed
+    queries plus one for the districts' names, however many units."""
+    which = which if which in ("report", "meeting") else "report"
+    rows = board(campaign, today, which=which, paginate=False).rows
+    names = dict(db.session.execute(db.select(Unit.id, Unit.name).filter(
+        Unit.id.in_(db.select(Unit.parent_id).filter(Unit.kind.in_(BOARD_KINDS)).distinct()))).all())
+    rates: dict[int | None, DistrictRate] = {}
+    total = DistrictRate(None, "")
+    for row in rows:
+        current = row.state(which)
+        if current is None:
+            continue
+        rate = rates.get(row.district_id)
+        if rate is None:
+            rate = rates[row.district_id] = DistrictRate(row.district_id, names.get(row.district_id, ""))
+        for bucket in (rate, total):
+            bucket.expected += 1
+            share = current.share
+            if share == rules.ON_TIME_SHARE:
+                bucket.on_time += 1
+            elif share == rules.LATE_SHARE:
+                bucket.late += 1
+            else:
+                bucket.missing += 1
+                bucket.overdue += current.code == rules.OVERDUE
+    districts = sorted(rates.values(), key=lambda r: (r.completeness, r.timeliness, r.name))
+    return Rollup(districts, total, which)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from ..campaigns import services as campaigns
 from ..campaigns.models import Campaign, Milestone
 from ..extensions import db, htmx
 from ..org import services as org
+from ..org.models import Unit
 from . import notifications, rules, services
 from .forms import (
     ExtensionForm,
@@ -273,7 +274,7 @@ def download(file_id: int):
 def _board_args():
     return {"kind": request.args.get("kind") or None, "state": request.args.get("state") or None,
             "which": request.args.get("which") or "report", "sort": request.args.get("sort") or "name",
-            "page": request.args.get("page", 1, type=int)}
+            "page": request.args.get("page", 1, type=int), "district": request.args.get("district", type=int)}
 
 
 @bp.route("/board")
@@ -281,11 +282,22 @@ def _board_args():
 def board():
     campaign = _campaign()
     data = services.board(campaign, clock.today(), **_board_args())
+    district = db.session.get(Unit, data.filters["district"]) if data.filters["district"] else None
     context = {"campaign": campaign, "board": data, "state_codes": rules.ORDER, "state_labels": STATE_LABELS,
-               "status_labels": STATUS_LABELS, "now_local": clock.to_local(clock.now())}
+               "status_labels": STATUS_LABELS, "now_local": clock.to_local(clock.now()), "district": district}
     if htmx:
         return render_template("reports/_board.html", **context)
     return render_template("reports/board.html", **context)
+
+
+@bp.route("/board/districts")
+@roles(*BOARD_READERS)
+def districts():
+    """The board rolled up per district: completeness and timeliness, the least complete first, each
+    district opening its own units' board."""
+    campaign = _campaign()
+    data = services.rollup(campaign, clock.today(), request.args.get("which") or "report")
+    return render_template("reports/districts.html", campaign=campaign, rollup=data)
 
 
 @bp.route("/board/remind", methods=["POST"])
@@ -313,8 +325,14 @@ def board_xlsx():
     args = _board_args()
     args.pop("page")
     data = services.board(campaign, clock.today(), paginate=False, **args)
-    return _attachment(build(data, campaign, clock.today()), f"tien-do-bao-cao-{clock.today():%Y%m%d}.xlsx",
+    return _attachment(build(data, campaign, clock.today()), _name("tien-do-bao-cao", campaign, "xlsx"),
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _name(kind: str, campaign, ext: str) -> str:
+    from ..awards.views import export_name
+
+    return export_name(kind, campaign, ext)
 
 
 def _attachment(data: bytes, name: str, mimetype: str):
@@ -341,7 +359,7 @@ def totals_xlsx():
 
     campaign = _campaign()
     return _attachment(build(services.totals(campaign, paginate=False), campaign, clock.today()),
-                       f"tong-hop-so-lieu-{clock.today():%Y%m%d}.xlsx",
+                       _name("tong-hop-so-lieu", campaign, "xlsx"),
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -352,7 +370,7 @@ def totals_docx():
 
     campaign = _campaign()
     return _attachment(build(services.totals(campaign, paginate=False), campaign, clock.today()),
-                       f"du-thao-bao-cao-tong-hop-{clock.today():%Y%m%d}.docx",
+                       _name("du-thao-bao-cao-tong-hop", campaign, "docx"),
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 

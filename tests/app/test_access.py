@@ -62,6 +62,7 @@ EXPECTED = {
     "reports.remind_unit": {"coordinator"},
     "reports.download": {"admin", "coordinator", "chair", "reporter"},
     "reports.board": {"admin", "coordinator", "chair"},
+    "reports.districts": {"admin", "coordinator", "chair"},
     "reports.remind_all": {"coordinator"},
     "reports.board_xlsx": {"admin", "coordinator", "chair"},
     "reports.totals": {"admin", "coordinator", "chair"},

@@ -377,3 +377,40 @@ def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_
         page = secretary.get(f"/sessions/{large}/results")
     assert page.status_code == 200 and "Người được đề nghị 2000" in page.get_data(as_text=True)
     assert len(many) == len(few), (len(few), len(many))
+
+
+def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo_reports, as_user):
+    from ntm_intranet.campaigns.models import Campaign
+    from ntm_intranet.reports.services import rollup
+    from ntm_intranet.scale import seed_scale
+
+    coordinator = as_user("nnptnt")
+    with count_queries() as small:
+        assert coordinator.get("/board/districts").status_code == 200
+    seed_scale(700)
+    with count_queries() as large:
+        page = coordinator.get("/board/districts")
+    html = unescape(page.get_data(as_text=True))
+    assert page.status_code == 200 and len(large) == len(small) <= 12, (len(small), len(large))
+
+    campaign = db.session.execute(db.select(Campaign)).scalars().first()
+    data = rollup(campaign, date(2015, 6, 27))
+    assert len(data.districts) == 1 + 22  # Đakrông and the 22 districts of the 700 synthetic units
+    dakrong = next(d for d in data.districts if d.name == "UBND huyện Đakrông")
+    reporting = db.session.execute(db.select(db.func.count(Unit.id)).filter(
+        Unit.parent_id == dakrong.district_id, Unit.kind.in_(["agency", "town", "commune"]))).scalar()
+    assert dakrong.expected == reporting
+    assert dakrong.on_time + dakrong.late + dakrong.missing == dakrong.expected and dakrong.missing > 0
+    assert data.total.expected == sum(d.expected for d in data.districts) == reporting + 700
+    # The least complete first; each district's rates are on the page in Vietnamese numbers.
+    assert [d.completeness for d in data.districts] == sorted(d.completeness for d in data.districts)
+    row = html[html.index("UBND huyện Đakrông</a>"):]
+    row = row[:row.index("</tr>")]
+    completeness = f"{dakrong.completeness:.1f}".replace(".", ",").removesuffix(",0")
+    assert f"{completeness} %" in row and f">{dakrong.expected}<" in row
+
+    drill = coordinator.get(f"/board?district={dakrong.district_id}")
+    text = unescape(drill.get_data(as_text=True))
+    assert drill.status_code == 200 and "Tiến độ nộp báo cáo tổng kết: UBND huyện Đakrông" in text
+    assert "Xã Triệu Nguyên" in text and "Phòng thử" not in text and "Xã thử" not in text
+    assert as_user("bc-19567").get("/board/districts").status_code == 403
