@@ -18,6 +18,7 @@ from .reports.models import Extension, Status, Submission
 
 AGENCIES_PER_DISTRICT = 19
 COMMUNES_PER_DISTRICT = 14
+_JUNE_20 = datetime(2015, 6, 20, 2, 0, tzinfo=UTC)
 
 
 def _ensure_campaign() -> Campaign:
@@ -94,9 +95,39 @@ def seed_scale(units: int, seed: int = 2015) -> dict[str, int]:
         db.session.execute(insert(Submission), subs)
     if extensions:
         db.session.execute(insert(Extension), extensions)
+    files = _report_versions(campaign, rng, start)
     db.session.commit()
     return {"units": len(rows), "reporting_units": len(reporting), "submissions": len(subs),
-            "extensions": len(extensions)}
+            "extensions": len(extensions), "report_files": files}
+
+
+def _report_versions(campaign: Campaign, rng: random.Random, first_unit_id: int) -> int:
+    """One to three versions of the report for every dossier beyond a draft, as units re-upload after a
+    send-back. All rows share one real stored PDF (the store is content-addressed), so a download works."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from . import storage
+    from .reports.models import FileKind, ReportFile
+
+    pdf = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+           b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    stored = storage.store(FileStorage(io.BytesIO(pdf), filename="bao-cao-tong-ket.pdf"))
+    rows = []
+    for sub_id, status, sent in db.session.execute(
+            db.select(Submission.id, Submission.status, Submission.submitted_at)
+            .filter(Submission.campaign_id == campaign.id, Submission.unit_id >= first_unit_id,
+                    Submission.status != Status.DRAFT.value)):
+        versions = 1 + (rng.random() < 0.3) + (status == Status.RETURNED.value)
+        for version in range(1, versions + 1):
+            rows.append({"submission_id": sub_id, "kind": FileKind.REPORT.value, "version": version,
+                         "original_name": f"Báo cáo tổng kết (bản {version}).pdf", "sha256": stored.sha256,
+                         "size": stored.size, "content_type": stored.content_type,
+                         "uploaded_at": (sent or _JUNE_20) - timedelta(days=versions - version)})
+    if rows:
+        db.session.execute(insert(ReportFile), rows)
+    return len(rows)
 
 
 __all__ = ["seed_scale"]

@@ -77,3 +77,38 @@ def test_create_user_explains_each_mistake(app):
         assert result.exit_code != 0, args
         assert message in result.output, (args, result.output)
     assert _counts()["User"] == before
+
+
+def test_seed_scale_builds_a_province_with_dossiers_in_every_state_versions_and_a_voted_session(app):
+    from ntm_intranet.reports.models import ReportFile, Submission
+    from ntm_intranet.voting.models import Ballot, BoardSession
+
+    result = app.test_cli_runner().invoke(args=["ntm", "seed-scale", "--units", "200", "--nominations", "30",
+                                                "--members", "7"])
+    assert result.exit_code == 0, result.output
+    assert "reporting_units: 200" in result.output and "ballots: 210" in result.output
+
+    kinds = dict(db.session.execute(db.select(Unit.kind, func.count()).group_by(Unit.kind)).all())
+    assert kinds["province"] == 1 and kinds["district"] == 7  # 33 reporting units per district
+    assert kinds.get("agency", 0) + kinds.get("town", 0) + kinds.get("commune", 0) == 200
+    communes = db.session.execute(db.select(Unit).filter_by(kind="commune")).scalars().all()
+    assert all(u.parent is not None and u.parent.kind == "district" for u in communes)
+
+    statuses = set(db.session.execute(db.select(Submission.status)).scalars())
+    assert {"draft", "submitted", "returned", "accepted"} <= statuses
+    versions = db.session.execute(db.select(func.max(ReportFile.version))).scalar()
+    assert versions >= 2
+    session = db.session.execute(db.select(BoardSession)).scalar_one()
+    assert session.status == "closed" and len(session.items) == 30
+    assert db.session.execute(db.select(func.count(Ballot.id))).scalar() == 30 * 7
+
+    # The synthetic files are real: the coordinator downloads one.
+    from ntm_intranet.org.services import create_user
+
+    create_user(username="dieuphoi", full_name="Điều phối", roles=("coordinator",), unit=None,
+                password="Mat-khau-2015", active=True, must_change_password=False)
+    client = app.test_client()
+    login(client, "dieuphoi")
+    one = db.session.execute(db.select(ReportFile.id)).scalars().first()
+    download = client.get(f"/files/{one}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
