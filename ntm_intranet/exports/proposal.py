@@ -140,7 +140,8 @@ class ProposalDoc:
         if self.base_salary is None:
             return "Chưa có mức lương cơ sở áp dụng vào ngày họp: chưa tính được số tiền thưởng dự kiến."
         basis = f" ({self.salary_basis})" if self.salary_basis else ""
-        return (f"Số tiền dự kiến tính theo mức lương cơ sở {money(self.base_salary)} đồng/tháng{basis} áp dụng vào ngày họp; "
+        return (f"Số tiền dự kiến tính theo mức lương cơ sở {money(self.base_salary)} đồng/tháng{basis} "
+                "áp dụng vào ngày họp; "
                 "số tiền chính thức tính theo ngày ký quyết định.")
 
     @property

@@ -284,7 +284,8 @@ def proposal(session_id: int):
     """What the board voted on, with the results: the list sent with the tờ trình, before approval."""
     from ..exports import proposal as writer
 
-    session, campaign = _closed_for_documents(session_id, _("Danh sách đề nghị chỉ lập được khi phiên họp đã kết thúc."))
+    session, campaign = _closed_for_documents(session_id,
+                                              _("Danh sách đề nghị chỉ lập được khi phiên họp đã kết thúc."))
     content = writer.proposal_xlsx(_proposal_data(session, campaign))
     return _document(content, "xlsx", "danh-sach-de-nghi-khen-thuong", campaign, session)
 

@@ -38,7 +38,8 @@ def _doc(salary: int | None = 1_150_000) -> ProposalDoc:
     ])
     return ProposalDoc(campaign_title="Tổng kết phong trào thi đua “Chung sức xây dựng nông thôn mới”",
                        plan_line="Kế hoạch số 76/KH-UBND ngày 19 tháng 5 năm 2015 của Ủy ban nhân dân huyện Đakrông",
-                       legal_bases=["Hướng dẫn số 471/HD-BTĐKT ngày 03/4/2014 của Ban Thi đua – Khen thưởng Trung ương"],
+                       legal_bases=["Hướng dẫn số 471/HD-BTĐKT ngày 03/4/2014 của Ban Thi đua – Khen thưởng "
+                                    "Trung ương"],
                        session_title="Phiên họp xét khen thưởng", held_on=date(2015, 7, 8), members_total=11,
                        secretary="Phạm Thị Lụa", base_salary=salary,
                        salary_basis="Nghị định 66/2013/NĐ-CP" if salary else "", groups=[gk, bk])
