@@ -117,14 +117,73 @@ def remind():
 
 @ntm.command("seed-scale")
 @click.option("--units", default=10_000, show_default=True, help="Reporting units to create.")
+@click.option("--nominations", default=0, show_default=True,
+              help="Candidates of a closed board session with every member's ballot (0: no session).")
+@click.option("--members", default=15, show_default=True, help="Board members voting in that session.")
+@click.option("--criteria", default=5, show_default=True, help="Scoring criteria of that session.")
 @click.option("--seed", default=2015, show_default=True, help="Random seed (same seed, same data).")
 @with_appcontext
-def seed_scale(units: int, seed: int):
+def seed_scale(units: int, nominations: int, members: int, criteria: int, seed: int):
     """Build a synthetic province-scale campaign (for benchmarks), in a fresh database."""
     import time as _time
 
     from .scale import seed_scale as build
+    from .scale import seed_session
 
     began = _time.perf_counter()
     result = build(units, seed)
+    if nominations > 0:
+        result["session"] = seed_session(nominations, members=members, criteria=criteria, seed=seed)
+        result["ballots"] = nominations * members
     click.echo(", ".join(f"{k}: {v}" for k, v in result.items()) + f" in {_time.perf_counter() - began:.1f} s")
+
+
+@ntm.command("verify-audit")
+@with_appcontext
+def verify_audit():
+    """Walk the audit log's hash chain: exit 0 when intact, 1 naming each broken event."""
+    from .audit import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"OK: {report.count} sự kiện (mã băm cuối: {report.head})")
+        return
+    for event_id, message in report.problems:
+        click.echo(f"LỖI: sự kiện #{event_id}: {message}", err=True)
+    click.echo(f"Chuỗi nhật ký bị phá vỡ: {len(report.problems)} lỗi trên {report.count} sự kiện.", err=True)
+    raise SystemExit(1)
+
+
+@ntm.command("backup")
+@click.argument("dest", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup(dest: Path | None):
+    """Write one .tar.gz (database, uploaded files, manifest with sha256 sums) into DEST
+    (default instance/backups/)."""
+    from flask import current_app
+
+    from .backup import BackupError, create_backup
+
+    folder = dest or Path(current_app.instance_path) / "backups"
+    try:
+        result = create_backup(folder)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written: {result.path} ({result.files} files, {result.size:,} bytes).")
+
+
+@ntm.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore(archive: Path):
+    """Restore a backup archive into this EMPTY instance, after checking every file's sha256."""
+    from .backup import BackupError, restore_backup
+
+    try:
+        result = restore_backup(archive)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    manifest = result.manifest
+    click.echo(f"Restored {archive.name}: {manifest['db_kind']} database of {manifest['created_at']} "
+               f"(version {manifest['app_version']}), {result.files} uploaded files.")
+    click.echo("Next: `flask db upgrade` (brings an older backup to this version), then `flask ntm verify-audit`.")
