@@ -23,6 +23,22 @@ from flask_babel import gettext as _
 CHUNK = 1024 * 1024
 MAX_UNZIPPED = 300 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+# Deflate never makes data much bigger: an entry packed larger than this over its stated size is lying
+# about its size (a zip bomb that hides its real size from the ratio check).
+_DEFLATE_SLACK = 1024
+
+# Markup a browser would run if the file were ever shown as a page: a PDF/HTML or image/HTML polyglot.
+# Only long, specific byte sequences, so that compressed or image data practically never matches by chance.
+# Searched in lower case, one pattern per leading literal (one alternation of them all is 5 times slower).
+_MARKUP_PATTERNS = (re.compile(rb"<(?:script|iframe|object|embed|(?:html|body)[\s>/]|!doctype\s+html)"),
+                    re.compile(rb"on(?:load|error)\s*="), re.compile(rb"javascript:"))
+_MARKUP_OVERLAP = 64  # bytes kept from the previous chunk, so a marker split between two chunks is found
+
+
+def has_active_markup(data: bytes) -> bool:
+    """Whether these bytes hold HTML or script a browser would run (compared without regard to case)."""
+    lowered = data.lower()
+    return any(pattern.search(lowered) for pattern in _MARKUP_PATTERNS)
 
 
 class UploadRefused(Exception):
@@ -88,7 +104,11 @@ def _zip_kind(path: Path) -> str:
             names = {info.filename for info in infos}
             total = sum(info.file_size for info in infos)
             packed = max(sum(info.compress_size for info in infos), 1)
-            if total > MAX_UNZIPPED or total / packed > MAX_ZIP_RATIO:
+            # Checked on the sizes the archive states, before anything is unpacked; an entry whose packed
+            # data is larger than its stated size hides its real size, so it is refused too.
+            lying = any(info.compress_size > info.file_size + info.file_size // 100 + _DEFLATE_SLACK
+                        for info in infos)
+            if lying or total > MAX_UNZIPPED or total / packed > MAX_ZIP_RATIO:
                 raise UploadRefused(_("Tệp nén bất thường (giải nén quá lớn): không nhận."))
             if any(n.lower().endswith("vbaproject.bin") or n.lower().startswith("basic/") for n in names):
                 raise UploadRefused(_("Tệp có chứa macro: không nhận. Hãy lưu lại thành .docx / .xlsx thông thường "
@@ -101,7 +121,8 @@ def _zip_kind(path: Path) -> str:
             if "[Content_Types].xml" in names:
                 with archive.open("[Content_Types].xml") as member:
                     content_types = member.read(200_000).decode("utf-8", "replace")
-                if "macroEnabled" in content_types:
+                # A VBA project may hide under any part name; its content type gives it away.
+                if "macroenabled" in content_types.lower() or "vbaproject" in content_types.lower():
                     raise UploadRefused(_("Tệp có chứa macro: không nhận. Hãy lưu lại thành .docx / .xlsx thông "
                                           "thường (không có macro) rồi tải lên."))
                 if "word/document.xml" in names:
@@ -140,6 +161,8 @@ def store(upload, allowed=DOCUMENT_KINDS) -> StoredFile:
     tmp_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
+    active = False
+    tail = b""
     fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="up-")
     tmp = Path(tmp_name)
     try:
@@ -153,6 +176,10 @@ def store(upload, allowed=DOCUMENT_KINDS) -> StoredFile:
                     raise UploadRefused(_("Tệp lớn hơn %(n)d MB: không nhận. Hãy giảm dung lượng (ví dụ quét ở độ "
                                           "phân giải thấp hơn) rồi tải lên lại.", n=limit // (1024 * 1024)))
                 digest.update(chunk)
+                if not active:
+                    window = tail + chunk
+                    active = has_active_markup(window)
+                    tail = window[-_MARKUP_OVERLAP:]
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
@@ -162,6 +189,9 @@ def store(upload, allowed=DOCUMENT_KINDS) -> StoredFile:
         if kind not in allowed:
             raise UploadRefused(_("Tệp “%(name)s” không phải là PDF, Word (.docx), Excel (.xlsx), OpenDocument "
                                   "(.odt) hay ảnh quét (JPG, PNG, TIFF): không nhận.", name=name))
+        if active:
+            raise UploadRefused(_("Tệp “%(name)s” có chứa mã HTML hoặc JavaScript ẩn bên trong: không nhận. Hãy "
+                                  "xuất lại tệp (in ra PDF, chụp hoặc quét lại) rồi tải lên.", name=name))
         content_type, extensions = TYPES[kind]
         if ext not in extensions:
             raise UploadRefused(_("Tên tệp “%(name)s” không khớp với nội dung (thực chất là tệp %(kind)s). Hãy "

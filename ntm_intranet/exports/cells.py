@@ -28,6 +28,23 @@ def safe_text(value):
     return value
 
 
+# The only formulas the exports write: their own totals, sums over cell references (=SUM(D12:D14),
+# =SUM(F12,F30,F41)). Such a text cannot reach outside the sheet, whoever wrote it.
+_REF = r"[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?"
+_TOTAL_FORMULA = re.compile(rf"=SUM\({_REF}(?:,{_REF})*\)")
+
+
+def cell_value(value):
+    """What any cell of an export may hold: a total as a formula, every other text never a formula.
+
+    Every writer's cells go through this (exports/xlsx.py `_cell`), so a writer that forgets `safe_text`
+    on a user's text still never writes it as a formula.
+    """
+    if isinstance(value, str) and _TOTAL_FORMULA.fullmatch(value):
+        return value
+    return safe_text(value)
+
+
 @dataclass(frozen=True)
 class FigureRow:
     name: str              # the Submission field, or "money_total"

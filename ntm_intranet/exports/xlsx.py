@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..org.models import UNIT_KIND_LABELS
 from ..reports import rules
 from ..reports.models import STATUS_LABELS, Status
-from .cells import MONEY_FIELDS, any_counted, commune_status, counted, figure_rows, safe_text
+from .cells import MONEY_FIELDS, any_counted, cell_value, commune_status, counted, figure_rows, safe_text
 from .texts import dmy, state_text
 
 DISTRICT = "UBND HUYỆN ĐAKRÔNG"
@@ -60,7 +60,7 @@ _WHICH_LABELS = {"report": "báo cáo", "meeting": "hội nghị"}
 
 
 def _cell(ws, value, font=None, alignment=None, number_format=None, border=True, fill=None) -> Cell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws, value=cell_value(value))  # never a formula unless one of our totals
     if font is not None:
         cell.font = font
     if alignment is not None:
@@ -140,7 +140,7 @@ class _Sheet:
             height = lines * self.LINE_HEIGHT
         if height is not None:
             self.ws.row_dimensions[self.row].height = height
-        self.ws.append(cells)
+        self.ws.append([c if isinstance(c, Cell) else cell_value(c) for c in cells])
         self.ws.row_dimensions.pop(self.row, None)
         return self.row
 
