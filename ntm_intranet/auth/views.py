@@ -61,7 +61,7 @@ def login():
     if form.validate_on_submit():
         user, reason = services.authenticate(form.username.data, form.password.data)
         if user is not None:
-            session.clear()  # a fresh session at login: no fixation
+            _fresh_session()  # a fresh session at login: no fixation
             login_user(user)
             session.permanent = True
             services.logged_in(user)
@@ -71,6 +71,14 @@ def login():
         else:
             error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     return render_template("auth/login.html", form=form, error=error)
+
+
+def _fresh_session() -> None:
+    """Forget everything of the old session but the language the person chose (no secret in it)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 def login_throttled():
@@ -87,7 +95,7 @@ def login_throttled():
 def logout():
     services.logged_out(current_user._get_current_object())
     logout_user()
-    session.clear()
+    _fresh_session()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
@@ -102,7 +110,7 @@ def change_password():
             form.current_password.errors.append(_("Mật khẩu hiện tại không đúng."))
         else:
             services.change_password(user, form.new_password.data)
-            session.clear()
+            _fresh_session()
             login_user(user)  # this session goes on; every other one has ended
             session.permanent = True
             flash(_("Đã đổi mật khẩu."), "success")

@@ -110,3 +110,14 @@ def test_passwords_are_stored_as_strong_scrypt_hashes_by_default(app):
     app.config.pop("NTM_PASSWORD_HASH_METHOD")
     stored = hash_password("Ruong-bac-thang-7")
     assert stored.startswith("scrypt:32768:8:1$") and "Ruong" not in stored
+
+
+def test_the_chosen_language_survives_logging_in_and_out(app, client):
+    from .. import factories
+
+    factories.user("lan")
+    post(client, "/lang", {"lang": "en", "next": "/login"})
+    assert login(client, "lan").status_code == 302
+    assert '<html lang="en"' in client.get("/campaigns").get_data(as_text=True)
+    post(client, "/logout")
+    assert "<h1>Log in</h1>" in client.get("/login").get_data(as_text=True)
