@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .awards.views import bp as awards_bp
     from .campaigns.views import bp as campaigns_bp
+    from .conference.views import bp as conference_bp
     from .main.views import bp as main_bp
     from .nominations.views import bp as nominations_bp
     from .org.views import bp as org_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations_bp)
     app.register_blueprint(voting_bp)
     app.register_blueprint(awards_bp)
+    app.register_blueprint(conference_bp)
 
     from .auth.access import enforce
 

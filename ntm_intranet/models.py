@@ -4,12 +4,14 @@ from .audit import AuditEvent
 from .auth.models import User, UserRole
 from .awards.models import AwardEntry, AwardList
 from .campaigns.models import Campaign, Criterion, Milestone
+from .conference.models import BudgetEstimate, BudgetLine, Conference, ConferenceAgendaItem, HonourOrder, Invitation
 from .nominations.models import AwardForm, BaseSalary, BoardMember, Nomination, NominationFile, ScoringCriterion
 from .org.models import Unit
 from .reports.models import CriterionResult, Extension, Notification, Reminder, ReportFile, Submission
 from .voting.models import AgendaItem, Attendance, Ballot, BallotScore, BoardSession, PaperCount, VoteRecord
 
-__all__ = ["AgendaItem", "Attendance", "AwardEntry", "AwardForm", "AwardList", "Ballot", "BallotScore",
+__all__ = ["BudgetEstimate", "BudgetLine", "Conference", "ConferenceAgendaItem", "HonourOrder", "Invitation",
+           "AgendaItem", "Attendance", "AwardEntry", "AwardForm", "AwardList", "Ballot", "BallotScore",
            "BaseSalary", "BoardMember", "BoardSession", "Nomination", "NominationFile", "PaperCount",
            "ScoringCriterion", "VoteRecord",
            "AuditEvent", "Campaign", "Criterion", "CriterionResult", "Extension", "Milestone", "Notification",

@@ -203,4 +203,7 @@ def load_demo(with_reports: bool = True) -> dict[str, int]:
         from .demo_board import load_demo_board
 
         added["nominations"] = load_demo_board()
+        from .demo_conference import load_demo_conference
+
+        added["conference"] = load_demo_conference()
     return added

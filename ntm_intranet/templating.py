@@ -24,6 +24,7 @@ NAVIGATION = [
     ("nominations.config", _l("Cấu hình Hội đồng")),
     ("voting.index", _l("Phiên họp")),
     ("awards.index", _l("Danh sách khen thưởng")),
+    ("conference.index", _l("Hội nghị tổng kết")),
     ("campaigns.index", _l("Kế hoạch")),
     ("org.units", _l("Đơn vị")),
     ("org.users", _l("Tài khoản")),

@@ -15,23 +15,26 @@ NAV = re.compile(r'<ul class="main-nav">(.*?)</ul>', re.S)
 HOMES = [
     ("admin", "/home/admin", "Quản trị hệ thống", {"Trang chủ", "Tiến độ báo cáo", "Tổng hợp", "Đề nghị khen thưởng",
                                                    "Phiên họp", "Danh sách khen thưởng", "Kế hoạch", "Đơn vị",
-                                                   "Tài khoản", "Nhật ký"}),
+                                                   "Tài khoản", "Nhật ký", "Hội nghị tổng kết"}),
     ("nnptnt", "/home/coordinator", "Điều phối tổng kết phong trào", {"Trang chủ", "Tiến độ báo cáo", "Tổng hợp",
-                                                                      "Danh sách khen thưởng", "Kế hoạch", "Nhật ký"}),
-    ("tckh", "/home/finance", "Tài chính (Phòng TC&KH)", {"Trang chủ", "Danh sách khen thưởng", "Kế hoạch"}),
+                                                                      "Danh sách khen thưởng", "Kế hoạch", "Nhật ký",
+                                                                      "Hội nghị tổng kết"}),
+    ("tckh", "/home/finance", "Tài chính (Phòng TC&KH)", {"Trang chủ", "Danh sách khen thưởng", "Kế hoạch",
+                                                          "Hội nghị tổng kết"}),
     ("noivu", "/home/secretary", "Thư ký Hội đồng (Phòng Nội vụ)", {"Trang chủ", "Đề nghị khen thưởng",
                                                                      "Cấu hình Hội đồng", "Phiên họp",
-                                                                     "Danh sách khen thưởng", "Kế hoạch"}),
+                                                                     "Danh sách khen thưởng", "Kế hoạch",
+                                                                     "Hội nghị tổng kết"}),
     ("chutich", "/home/chair", "Chủ tịch UBND huyện", {"Trang chủ", "Tiến độ báo cáo", "Tổng hợp",
                                                        "Đề nghị khen thưởng", "Phiên họp", "Danh sách khen thưởng",
-                                                       "Kế hoạch"}),
+                                                       "Kế hoạch", "Hội nghị tổng kết"}),
     ("thanhvien1", "/home/member", "Thành viên Hội đồng TĐKT", {"Trang chủ", "Phiên họp", "Danh sách khen thưởng",
                                                                  "Kế hoạch"}),
     ("bc-19567", "/home/reporter", "Xã Triệu Nguyên", {"Trang chủ", "Đề nghị khen thưởng", "Danh sách khen thưởng",
                                                        "Kế hoạch"}),
 ]
 ALL_NAV = {"Trang chủ", "Tiến độ báo cáo", "Tổng hợp", "Đề nghị khen thưởng", "Cấu hình Hội đồng", "Phiên họp",
-           "Danh sách khen thưởng", "Kế hoạch", "Đơn vị", "Tài khoản", "Nhật ký"}
+           "Danh sách khen thưởng", "Kế hoạch", "Đơn vị", "Tài khoản", "Nhật ký", "Hội nghị tổng kết"}
 
 
 @pytest.mark.parametrize(("username", "home", "heading", "nav"), HOMES, ids=[h[0] for h in HOMES])

@@ -1,0 +1,1 @@
+"""The district summary conference: budget estimate and appraisal, invitations, honours programme."""
