@@ -12,7 +12,7 @@ MO := translations/en/LC_MESSAGES/messages.mo
 NTM_TODAY ?= 2015-06-27
 export NTM_TODAY
 
-.PHONY: run test test-fast lint install migrate seed messages clean
+.PHONY: run test test-fast lint install migrate seed messages clean bench bench-exports load screenshots
 
 run: install $(MO) ## venv, install, migrate, demo data if empty, serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade
@@ -24,6 +24,14 @@ test: install $(MO) lint ## the whole suite, browser tests included
 
 test-fast: install $(MO) ## everything but the browser tests
 	NTM_TODAY= $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+# The README's screenshots: the browser test that photographs every main page (desktop and phone, into
+# tests/e2e/screenshots/), then a few of them copied into docs/screenshots/.
+DOC_SCREENSHOTS := board-desktop totals-desktop home-reporter-phone ballot-phone award-list-desktop
+screenshots: install $(MO) ## photograph every main page, refresh the README's screenshots in docs/screenshots/
+	NTM_TODAY= $(BIN)/pytest tests/e2e/test_screenshots.py -q
+	mkdir -p docs/screenshots
+	for name in $(DOC_SCREENSHOTS); do cp tests/e2e/screenshots/$$name.png docs/screenshots/; done
 
 lint: install
 	$(BIN)/ruff check .
@@ -42,6 +50,15 @@ $(MO): translations/en/LC_MESSAGES/messages.po | install
 messages: install ## re-extract the translatable strings and update the English catalogue
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -w 120 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages -w 120 --no-fuzzy-matching
+
+bench: install ## benchmark: gunicorn (2 workers) + locust on a scaled database; writes bench/results-latest.md
+	$(BIN)/python bench/run.py
+
+bench-exports: install ## time and memory of the award-list writers (Excel, Word, PDF) at 500 and 2,000 lines
+	$(BIN)/python bench/exports.py
+
+load: install ## the concurrency load test for the full 60 s (`make test` runs it for 10 s)
+	NTM_TODAY= NTM_LOAD_SECONDS=$${NTM_LOAD_SECONDS:-60} $(BIN)/pytest -m load -s $(PYTEST_ARGS)
 
 migrate: install
 	$(FLASK) db upgrade

@@ -6,6 +6,7 @@ changes state itself. The board and the totals load what they need in a fixed nu
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,8 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, clock, mail, storage
 from ..campaigns.models import Campaign, Criterion, Milestone
@@ -39,6 +42,25 @@ def _check_version(sub: Submission, expected: int | None) -> None:
         raise ReportError(_stale_message())
 
 
+def _conflict_refused(change):
+    """A dossier changed by someone else between reading and writing it is refused like a stale page.
+
+    Two requests may both pass `_check_version` and then write: the second one's UPDATE finds the version
+    column moved (StaleDataError), or its new file version is already taken (IntegrityError on the unique
+    constraint). Either way nothing of it was saved, and the user sees the newest dossier, not an error 500.
+    """
+
+    @functools.wraps(change)
+    def guarded(*args, **kwargs):
+        try:
+            return change(*args, **kwargs)
+        except (StaleDataError, IntegrityError) as exc:
+            db.session.rollback()
+            raise ReportError(_stale_message()) from exc
+
+    return guarded
+
+
 def local_day(moment) -> date | None:
     return clock.to_local(moment).date() if moment else None
 
@@ -54,7 +76,12 @@ def submission_for(campaign: Campaign, unit: Unit, create: bool = False) -> Subm
     if sub is None and create:
         sub = Submission(campaign_id=campaign.id, unit_id=unit.id, status=Status.DRAFT.value)
         db.session.add(sub)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # Another request created it at the same instant (two tabs, two colleagues): use that one.
+            db.session.rollback()
+            return submission_for(campaign, unit)
     return sub
 
 
@@ -80,6 +107,7 @@ def _file_row(sub: Submission, kind: str, stored: storage.StoredFile, user) -> R
     return row
 
 
+@_conflict_refused
 def add_file(sub: Submission, kind: str, upload, user, expected_version: int | None = None) -> ReportFile:
     """A new version of the report (or of the meeting minutes). Nothing is ever replaced."""
     if kind not in (FileKind.REPORT, FileKind.MINUTES):
@@ -99,6 +127,7 @@ def add_file(sub: Submission, kind: str, upload, user, expected_version: int | N
     return row
 
 
+@_conflict_refused
 def save_figures(sub: Submission, figures: dict[str, int], criteria: dict[int, tuple[bool, bool]] | None, user,
                  expected_version: int | None = None) -> None:
     _require_editable(sub)
@@ -127,6 +156,7 @@ def save_figures(sub: Submission, figures: dict[str, int], criteria: dict[int, t
     db.session.commit()
 
 
+@_conflict_refused
 def record_meeting(sub: Submission, held_on: date, minutes, user, expected_version: int | None = None) -> None:
     """The day the unit's summary meeting was held, with its minutes (biên bản): both saved, or neither."""
     _check_version(sub, expected_version)
@@ -149,6 +179,7 @@ def record_meeting(sub: Submission, held_on: date, minutes, user, expected_versi
         raise
 
 
+@_conflict_refused
 def submit(sub: Submission, user, expected_version: int | None = None) -> None:
     _check_version(sub, expected_version)
     _require_editable(sub)
@@ -168,6 +199,7 @@ def submit(sub: Submission, user, expected_version: int | None = None) -> None:
     db.session.commit()
 
 
+@_conflict_refused
 def review(sub: Submission, decision: str, comment: str, user, expected_version: int | None = None) -> None:
     _check_version(sub, expected_version)
     if sub.status != Status.SUBMITTED:
