@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -330,12 +331,53 @@ class Board:
         return self.counts.get(rules.OVERDUE, 0)
 
 
-def board(campaign: Campaign, today: date, kind: str | None = None, state: str | None = None,
-          which: str = "report", sort: str = "name", page: int = 1, per_page: int = 50,
-          paginate: bool = True, district: int | None = None) -> Board:
-    """Every unit of the board's kinds with its state on the report and meeting milestones; `district`
-    keeps the units under one district (the drill-down of the province roll-up)."""
-    which = which if which in ("report", "meeting") else "report"
+_BOARD_CACHE = "ntm_board_cache"
+_BOARD_CACHE_SIZE = 16
+
+
+def _board_stamp(campaign: Campaign, today: date) -> tuple:
+    """What the board's rows depend on, in one cheap statement: every state change is audited (the last
+    event's id), and units, dossiers (their ORM version counter moves on every update), extensions and
+    reminders are counted, so even a change made without an audit event (an import, a bulk seed) is seen."""
+    one = db.select
+    values = db.session.execute(one(
+        one(func.max(audit.AuditEvent.id)).scalar_subquery(),
+        one(func.count(Unit.id)).scalar_subquery(),
+        one(func.max(Unit.id)).scalar_subquery(),
+        one(func.count(Submission.id)).filter(Submission.campaign_id == campaign.id).scalar_subquery(),
+        one(func.coalesce(func.sum(Submission.version), 0)).filter(Submission.campaign_id == campaign.id)
+        .scalar_subquery(),
+        one(func.count(Extension.id)).scalar_subquery(),
+        one(func.max(Extension.id)).scalar_subquery(),
+        one(func.max(Reminder.id)).scalar_subquery(),
+    )).one()
+    milestones = tuple((m.id, m.kind, m.unit_kinds, m.due_date) for m in campaign.milestones)
+    return (today, *values, milestones)
+
+
+def _board_rows(campaign: Campaign, today: date, district: int | None):
+    """The board's rows and shares, computed once per state of the data and kept by the app process.
+
+    Working out 10,000 units' states takes a good part of a second; the stamp query that tells whether
+    anything changed takes milliseconds, so a board nobody has changed since is served from memory.
+    """
+    from flask import current_app
+
+    lock, cache = current_app.extensions.setdefault(_BOARD_CACHE, (threading.Lock(), {}))
+    key = (campaign.id, district)
+    stamp = _board_stamp(campaign, today)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1], hit[2]
+    rows, shares = _compute_board_rows(campaign, today, district)
+    with lock:  # a threaded server: one writer of the dict at a time
+        if key not in cache and len(cache) >= _BOARD_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = (stamp, rows, shares)
+    return rows, shares
+
+
+def _compute_board_rows(campaign: Campaign, today: date, district: int | None):
     query = (db.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id)
              .filter(Unit.active.is_(True), Unit.kind.in_(BOARD_KINDS)).order_by(Unit.sort_order, Unit.code))
     if district is not None:
@@ -367,6 +409,17 @@ def board(campaign: Campaign, today: date, kind: str | None = None, state: str |
         if row.report is not None:
             bucket = shares.setdefault(row.kind, {rules.ON_TIME_SHARE: 0, rules.LATE_SHARE: 0, rules.MISSING_SHARE: 0})
             bucket[row.report.share] += 1
+    return rows, shares
+
+
+def board(campaign: Campaign, today: date, kind: str | None = None, state: str | None = None,
+          which: str = "report", sort: str = "name", page: int = 1, per_page: int = 50,
+          paginate: bool = True, district: int | None = None) -> Board:
+    """Every unit of the board's kinds with its state on the report and meeting milestones; `district`
+    keeps the units under one district (the drill-down of the province roll-up)."""
+    which = which if which in ("report", "meeting") else "report"
+    rows, shares = _board_rows(campaign, today, district)
+    rows = list(rows)  # the cached list stays as it is
     if kind in BOARD_KINDS:
         rows = [r for r in rows if r.kind == kind]
     counts: dict[str, int] = {}
