@@ -7,7 +7,9 @@ gets a fresh one and never shares the test's `g`.
 
 Every browser context made here records console errors, uncaught page errors and
 Content-Security-Policy violations; a flow ends with `done(page, name)`, which saves a screenshot
-to tests/e2e/screenshots/ and asserts the browser reported no error.
+to tests/e2e/screenshots/ and asserts the browser reported no error. When a test fails, every page
+it still has open is saved there for diagnosis, as FAILED-<test>.png and FAILED-<test>.html (then
+-2, -3 … for its other pages). NTM_E2E_SCREENSHOTS names another folder for all of these.
 
 Playwright's own browsers are not used (no download): CI installs Debian's `chromium`, and a
 missing /usr/bin/chromium fails the tests rather than skipping them.
@@ -23,12 +25,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 CHROMIUM = Path(os.environ.get("NTM_E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+SCREENSHOTS = Path(os.environ.get("NTM_E2E_SCREENSHOTS") or Path(__file__).resolve().parent / "screenshots")
 
 # Raise Playwright's assertion timeout a little above its 5 s default: a loaded CI runner is slow.
 expect.set_options(timeout=10_000)
@@ -144,15 +147,45 @@ class BrowserLog:
         assert not problems, "The browser reported errors:\n  " + "\n  ".join(problems)
 
 
+# The report of each phase of a test ("setup", "call", "teardown"), kept on its item: a fixture's
+# teardown reads from it whether the test itself passed.
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
-    if report.when == "call":
-        item.stash[_CALL_PASSED] = report.passed
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
     return report
 
 
-_CALL_PASSED = pytest.StashKey[bool]()
+def _call_report(node) -> pytest.TestReport | None:
+    return node.stash.get(_REPORTS, {}).get("call")
+
+
+def file_stem_of(node) -> str:
+    """A test's name as a file name: "test_x[chromium]" -> "test_x-chromium"."""
+    return re.sub(r"[^\w.-]+", "-", node.name).strip("-")
+
+
+def save_open_pages(contexts: list[BrowserContext], stem: str) -> list[Path]:
+    """A screenshot and the HTML of every page still open in these contexts: <stem>.png/.html, then
+    <stem>-2, <stem>-3 … A page that cannot be saved is noted in its .html file instead."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    pages = [page for context in contexts for page in context.pages if not page.is_closed()]
+    for number, page in enumerate(pages, start=1):
+        name = stem if number == 1 else f"{stem}-{number}"
+        png, html = SCREENSHOTS / f"{name}.png", SCREENSHOTS / f"{name}.html"
+        try:
+            html.write_text(f"<!-- {page.url} -->\n{page.content()}", encoding="utf-8")
+            saved.append(html)
+            page.screenshot(path=str(png), full_page=True, scale="css", timeout=10_000)
+            saved.append(png)
+        except PlaywrightError as exc:
+            with html.open("a", encoding="utf-8") as out:
+                out.write(f"\n<!-- could not save this page: {exc} -->\n")
+    return saved
 
 
 @pytest.fixture
@@ -160,20 +193,35 @@ def browser_log(request) -> BrowserLog:
     log = BrowserLog()
     yield log
     # An error after the flow's last `done()` (say, from a script on the last page) still counts.
-    if request.node.stash.get(_CALL_PASSED, False):
+    call = _call_report(request.node)
+    if call is not None and call.passed:
         log.assert_clean()
 
 
 @pytest.fixture
-def new_context(new_context, browser_log):
-    """pytest-playwright's `new_context` (and so `context` and `page`), watched by `browser_log`."""
+def new_context(new_context, browser_log, request):
+    """pytest-playwright's `new_context` (and so `context` and `page`), watched by `browser_log`.
+
+    When the test fails, its open pages are saved (FAILED-<test>.png/.html) before pytest-playwright
+    closes them, and the failure's report lists the files; those of an earlier failure are removed first.
+    """
+    contexts: list[BrowserContext] = []
+    stem = f"FAILED-{file_stem_of(request.node)}"
+    for stale in SCREENSHOTS.glob(f"{stem}*"):  # a former failure of this test, fixed since
+        if re.fullmatch(rf"{re.escape(stem)}(-\d+)?\.(png|html)", stale.name):
+            stale.unlink()
 
     def _new_context(**kwargs) -> BrowserContext:
         context = new_context(**kwargs)
         browser_log.watch(context)
+        contexts.append(context)
         return context
 
-    return _new_context
+    yield _new_context
+    call = _call_report(request.node)
+    if call is not None and call.failed:
+        saved = save_open_pages(contexts, stem)
+        call.sections.append(("Saved for diagnosis", "\n".join(str(path) for path in saved) or "(no open page)"))
 
 
 @pytest.fixture
@@ -182,8 +230,7 @@ def done(request, browser_log):
 
     def _done(page: Page, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        test = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")  # "test_x[chromium]" -> "test_x-chromium"
-        path = SCREENSHOTS / f"{test}-{name}.png"
+        path = SCREENSHOTS / f"{file_stem_of(request.node)}-{name}.png"
         page.screenshot(path=str(path), full_page=True, scale="css", caret="initial")
         browser_log.assert_clean()
         return path

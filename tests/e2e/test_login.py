@@ -49,3 +49,25 @@ def test_wrong_password_says_so_and_keeps_the_username(demo, page: Page, done):
     expect(page.get_by_label("Mật khẩu", exact=True)).to_have_value("")
     expect(page.get_by_role("heading", name="Đăng nhập", level=1)).to_be_visible()
     done(page, "wrong-password")
+
+
+def test_logging_in_and_out_works_without_javascript(demo, new_context, done):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login\?next=(/|%2F)$"))
+
+    log_in(page, "bc-19567", "sai-mat-khau-1")
+    expect(page.get_by_role("alert")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.")
+    expect(page.get_by_label("Tên đăng nhập")).to_have_value("bc-19567")
+    done(page, "wrong-password")
+
+    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(r"/home/reporter$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xã Triệu Nguyên")
+    expect(page.get_by_role("region", name="Việc cần làm theo Kế hoạch 76/KH-UBND")).to_contain_text("còn 3 ngày")
+    done(page, "home")
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_role("status").filter(has_text="Bạn đã đăng xuất.")).to_be_visible()
