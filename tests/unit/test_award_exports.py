@@ -242,16 +242,25 @@ def test_from_award_list_reads_loaded_objects():
     assert "Gạch Tên" not in [r.name for s in data.sections for g in s.forms for r in g.rows]
 
 
-def test_two_thousand_rows_in_time():
-    big = _big_doc()
+def test_the_writers_grow_linearly_with_the_list():
+    """Four times the lines cost about four times the time (allowing for noise, under eight), never the
+    square (sixteen): a writer that turned
+    quadratic (a lookup of the whole table per row) fails here on any machine. The issue's absolute
+    targets for 2,000 lines (XLSX < 3 s, DOCX < 10 s, PDF < 20 s) depend on the machine: `make
+    bench-exports` measures them, with memory, and the README keeps the figures."""
     timings = {}
-    for name, writer in (("xlsx", award_list_xlsx), ("docx", award_list_docx), ("pdf", award_list_pdf)):
-        start = time.perf_counter()
-        data = writer(big)
-        timings[name] = time.perf_counter() - start
-        assert len(data) > 10_000
-    print("2,000 rows: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
-    assert timings["xlsx"] < 3 and timings["docx"] < 10 and timings["pdf"] < 20
+    for name, writer, small in (("xlsx", award_list_xlsx, 250), ("docx", award_list_docx, 250),
+                                ("pdf", award_list_pdf, 100)):
+        seconds = []
+        for n in (small, 4 * small):
+            start = time.perf_counter()
+            data = writer(_big_doc(n))
+            seconds.append(time.perf_counter() - start)
+            assert len(data) > 5_000
+        timings[name] = seconds
+    print(", ".join(f"{k} {a:.2f} s → {b:.2f} s" for k, (a, b) in timings.items()))
+    for name, (small_time, large_time) in timings.items():
+        assert large_time < 8 * small_time + 0.5, (name, small_time, large_time)  # quadratic: 16×
 
 
 # ---------------------------------------------------------------------------------------------
