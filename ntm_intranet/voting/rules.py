@@ -107,6 +107,7 @@ class Ranked:
     score: float | None
     rank: int | None = None
     within_quota: bool = False
+    tied_at_cut: bool = False  # tied with the quota's last place across its edge: the chair decides
     note: str = ""
 
 
@@ -148,7 +149,7 @@ def apply_quota(candidates: list[Ranked], quota: int | None) -> QuotaResult:
     tie_crosses = any(passing.index(c) >= quota for c in tied)
     for index, cand in enumerate(passing):
         if (cand.score, cand.agree) == cut_key and tie_crosses:
-            cand.within_quota = False
+            cand.within_quota, cand.tied_at_cut = False, True
             cand.note = f"Ngang điểm ở vị trí cuối hạn mức ({quota}): Chủ tịch quyết định."
             result.tie_at_cut = True
         elif index < quota:

@@ -348,16 +348,13 @@ class ItemResult:
     explanation: str = ""
     rank: int | None = None
     within_quota: bool = False
+    tied_at_cut: bool = False
     quota_note: str = ""
 
     @property
     def percent(self) -> float:
         total = self.item.session.members_total
         return round(100 * self.agree / total, 1) if total else 0.0
-
-    @property
-    def tied_at_cut(self) -> bool:
-        return self.passed and not self.within_quota and "Ngang điểm" in self.quota_note
 
     @property
     def proposed(self) -> bool:
@@ -427,6 +424,6 @@ def results(session: BoardSession, campaign: Campaign) -> list[FormResults]:
         group.items = []
         for rk in ranked.ranked:
             r = by_id[rk.key]
-            r.rank, r.within_quota, r.quota_note = rk.rank, rk.within_quota, rk.note
+            r.rank, r.within_quota, r.tied_at_cut, r.quota_note = rk.rank, rk.within_quota, rk.tied_at_cut, rk.note
             group.items.append(r)
     return ordered

@@ -274,9 +274,10 @@ def test_a_tie_at_the_cut_goes_to_the_chair_and_nobody_is_silently_cut():
     assert result.tie_at_cut
     assert ranked[1].within_quota and ranked[1].note == "Trong hạn mức."
     for key in (2, 3):
-        assert not ranked[key].within_quota and ranked[key].rank == 2
+        assert not ranked[key].within_quota and ranked[key].tied_at_cut and ranked[key].rank == 2
         assert ranked[key].note == "Ngang điểm ở vị trí cuối hạn mức (2): Chủ tịch quyết định."
-    assert ranked[4].note == "Ngoài hạn mức 2 (xếp thứ 4)."
+    assert ranked[4].note == "Ngoài hạn mức 2 (xếp thứ 4)." and not ranked[4].tied_at_cut
+    assert not ranked[1].tied_at_cut
 
 
 def test_a_tie_entirely_inside_the_quota_is_no_tie_at_the_cut():
