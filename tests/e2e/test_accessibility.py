@@ -69,13 +69,15 @@ def test_main_pages_have_no_serious_accessibility_violation(demo_reports, new_co
     # Who looks at what: each user's home (where the login leads), then the pages of that role.
     visits: dict[str, list[str]] = {
         "admin": ["/admin/units", "/admin/users", "/admin/audit"],
-        "nnptnt": ["/board", "/totals", f"/campaigns/{ids['campaign']}", "/awards", "/notifications"],
+        "nnptnt": ["/board", "/board/districts", "/totals", f"/campaigns/{ids['campaign']}", "/awards",
+                   "/notifications", "/conference", "/conference/estimate", "/conference/invitations",
+                   "/conference/programme"],
         "noivu": ["/nominations", f"/nominations/{ids['nomination']}", "/board-config", "/sessions",
                   f"/sessions/{ids['session']}"],
         "chutich": [],
         "thanhvien1": [],
         "bc-19567": [f"/units/{ids['unit']}/report"],
-        "tckh": [],
+        "tckh": ["/conference/estimate"],
     }
     problems: list[str] = []
     checked: list[str] = []

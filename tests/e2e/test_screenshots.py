@@ -27,7 +27,8 @@ pytestmark = pytest.mark.e2e
 SCREENS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPECTED = ["login", "home-admin", "admin-units", "admin-users", "admin-audit", "home-coordinator", "board", "totals",
-            "campaign", "notifications", "home-reporter", "unit-report", "home-finance", "home-secretary",
+            "campaign", "notifications", "districts", "conference", "conference-estimate",
+            "conference-invitations", "conference-programme", "home-reporter", "unit-report", "home-finance", "home-secretary",
             "nominations", "nomination", "board-config", "sessions", "home-chair", "home-member",
             "session", "ballot", "results", "award-list"]
 
@@ -86,6 +87,10 @@ def test_every_main_page_is_photographed_on_a_desktop_and_a_phone(demo_reports, 
         ("admin-users", "admin", "/admin/users"), ("admin-audit", "admin", "/admin/audit"),
         ("home-coordinator", "nnptnt", None), ("board", "nnptnt", "/board"), ("totals", "nnptnt", "/totals"),
         ("campaign", "nnptnt", f"/campaigns/{ids['campaign']}"), ("notifications", "nnptnt", "/notifications"),
+        ("districts", "nnptnt", "/board/districts"), ("conference", "nnptnt", "/conference"),
+        ("conference-estimate", "tckh", "/conference/estimate"),
+        ("conference-invitations", "nnptnt", "/conference/invitations"),
+        ("conference-programme", "nnptnt", "/conference/programme"),
         ("home-reporter", "bc-19567", None), ("unit-report", "bc-19567", f"/units/{ids['unit']}/report"),
         ("home-finance", "tckh", None),
         ("home-secretary", "noivu", None), ("nominations", "noivu", "/nominations"),
