@@ -22,45 +22,30 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from flask_babel import force_locale
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from ..nominations.models import KIND_LABELS, Kind
 from ..templating import money
+from . import sheet as xl
 from .cells import safe_text
 from .docx import (
     DRAFT,
     MARGIN_LEFT,
     MARGIN_RIGHT,
     NATION,
-    _fill,
-    _grid,
-    _no_borders,
-    _paragraph,
-    _repeat_header,
+    add_paragraph,
     base_styles,
+    borderless,
     draft_header,
+    fill_row,
     header_table,
+    new_table,
     page,
     properties,
+    repeat_as_header,
     to_bytes,
 )
 from .pdf import render_pdf
 from .texts import date_words, document_date
-from .xlsx import (
-    _BOLD,
-    _HEADER_ALIGN,
-    _ITALIC,
-    _TITLE,
-    _TOTAL_FILL,
-    _cell,
-    _fit,
-    _header,
-    _number,
-    _print_setup,
-    _save,
-    _Sheet,
-    _text,
-)
 
 DISTRICT = "UBND HUYỆN ĐAKRÔNG"
 PLACE = "Đakrông"
@@ -185,19 +170,19 @@ def award_list_docx(data: AwardListDoc) -> bytes:
         doc.core_properties.language = "vi-VN"
 
     header_table(doc, [(data.district, True)], "", data.date_line, (Mm(95), Mm(157)), motto=MOTTO)
-    _paragraph(doc, TITLE, bold=True, size=Pt(14), align=_CENTER, before=Pt(12))
-    _paragraph(doc, data.subtitle, bold=True, align=_CENTER)
-    _paragraph(doc, data.decision_line, italic=True, align=_CENTER).paragraph_format.space_after = Pt(6)
+    add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_CENTER, before=Pt(12))
+    add_paragraph(doc, data.subtitle, bold=True, align=_CENTER)
+    add_paragraph(doc, data.decision_line, italic=True, align=_CENTER).paragraph_format.space_after = Pt(6)
 
-    table = _grid(doc, 1, _WIDTHS)
-    _fill(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    table = new_table(doc, 1, _WIDTHS)
+    fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     for label, section_data in data.numbered_sections:
         _span_row(table, label, None, bold=True)
         for group in section_data.forms:
             _span_row(table, group.form_name, None, bold=True, italic=True)
             for row in group.rows:
-                _fill(table.add_row(), [row.stt, row.name, row.position_unit, row.summary, row.form_name,
+                fill_row(table.add_row(), [row.stt, row.name, row.position_unit, row.summary, row.form_name,
                                         money(row.amount)], _WIDTHS, TABLE_FONT, aligns=_ROW_ALIGNS)
             _span_row(table, FORM_TOTAL, group.subtotal, italic=True)
         _span_row(table, f"{FORM_TOTAL} {label}", section_data.total, bold=True)
@@ -220,10 +205,10 @@ def _span_row(table, label: str, amount: int | None, bold=False, italic=False) -
     cells = [_Cell(tc, table) for tc in tr.tc_lst]
     cells[0].width = sum(_WIDTHS[:span], Mm(0))
     align = _LEFT if amount is None else _RIGHT
-    _paragraph(cells[0], label, bold=bold, italic=italic, size=TABLE_FONT, align=align, first=True)
+    add_paragraph(cells[0], label, bold=bold, italic=italic, size=TABLE_FONT, align=align, first=True)
     if amount is not None:
         cells[1].width = _WIDTHS[-1]
-        _paragraph(cells[1], money(amount), bold=bold, italic=italic, size=TABLE_FONT, align=_RIGHT, first=True)
+        add_paragraph(cells[1], money(amount), bold=bold, italic=italic, size=TABLE_FONT, align=_RIGHT, first=True)
 
 
 def _signature(doc, data: AwardListDoc) -> None:
@@ -232,101 +217,88 @@ def _signature(doc, data: AwardListDoc) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
+    borderless(table)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
         for cell in column.cells:
             cell.width = width
     cell = table.cell(0, 1)
-    _paragraph(cell, ON_BEHALF, bold=True, align=_CENTER, before=Pt(12), first=True)
-    _paragraph(cell, data.signer_title, bold=True, align=_CENTER)
+    add_paragraph(cell, ON_BEHALF, bold=True, align=_CENTER, before=Pt(12), first=True)
+    add_paragraph(cell, data.signer_title, bold=True, align=_CENTER)
     for _ in range(4):
-        _paragraph(cell)
-    _paragraph(cell, data.signer_name, bold=True, align=_CENTER)
+        add_paragraph(cell)
+    add_paragraph(cell, data.signer_name, bold=True, align=_CENTER)
 
 
 # ---------------------------------------------------------------------------------------------
 # Excel
 
 
-_ACROSS = Alignment(horizontal="centerContinuous", vertical="center")
-_NO_WRAP = Alignment(vertical="top")
-_RED_BOLD = Font(bold=True, size=14, color="C00000")
-_BOLD_ITALIC = Font(bold=True, italic=True)
-
-
-def _across(ws, text, font, first: int, last: int) -> list:
-    """Cells A.. with `text` centred across columns first..last (1-based), without merging."""
-    cells = [None] * (first - 1)
-    cells.append(_cell(ws, safe_text(text), font=font, alignment=_ACROSS, border=False))
-    cells += [_cell(ws, None, alignment=_ACROSS, border=False) for _ in range(last - first)]
-    return cells
-
-
 def award_list_xlsx(data: AwardListDoc) -> bytes:
     rows = [row for section in data.sections for group in section.forms for row in group.rows]
     forms = [group.form_name for section in data.sections for group in section.forms]
-    widths = [6, _fit([r.name for r in rows], 22, 34), _fit([r.position_unit for r in rows], 22, 34),
-              _fit([r.summary for r in rows], 26, 48), _fit(forms, 20, 32), 16]
+    widths = [6, xl.fit([r.name for r in rows], 22, 34), xl.fit([r.position_unit for r in rows], 22, 34),
+              xl.fit([r.summary for r in rows], 26, 48), xl.fit(forms, 20, 32), 16]
     columns = len(HEADERS)
 
     wb = Workbook(write_only=True)
     wb.calculation.fullCalcOnLoad = True  # the totals show their value as soon as the file opens
     titles: list[list] = []
     header_rows = 9 if data.approved else 10  # the title lines below, then the table header
-    sheet = _Sheet(wb, "Danh sách khen thưởng", widths, freeze=f"A{header_rows + 1}")
+    sheet = xl.Sheet(wb, "Danh sách khen thưởng", widths, freeze=f"A{header_rows + 1}")
     ws = sheet.ws
-    _print_setup(ws, header_rows)
+    xl.print_setup(ws, header_rows)
     if not data.approved:
         ws.oddHeader.right.text = DRAFT
-        titles.append([_cell(ws, DRAFT, font=_RED_BOLD, border=False)])
+        titles.append([xl.cell(ws, DRAFT, font=xl.RED_BOLD, border=False)])
     titles += [
-        _across(ws, data.district, _BOLD, 1, 2) + _across(ws, NATION, _BOLD, 4, columns)[2:],
-        _across(ws, MOTTO, _BOLD, 4, columns),
-        _across(ws, data.date_line, _ITALIC, 4, columns),
+        xl.across(ws, data.district, xl.BOLD, 1, 2) + xl.across(ws, NATION, xl.BOLD, 4, columns)[2:],
+        xl.across(ws, MOTTO, xl.BOLD, 4, columns),
+        xl.across(ws, data.date_line, xl.ITALIC, 4, columns),
         [],
-        _across(ws, TITLE, _TITLE, 1, columns),
-        _across(ws, data.subtitle, _BOLD, 1, columns),
-        _across(ws, data.decision_line, _ITALIC, 1, columns),
+        xl.across(ws, TITLE, xl.TITLE_FONT, 1, columns),
+        xl.across(ws, data.subtitle, xl.BOLD, 1, columns),
+        xl.across(ws, data.decision_line, xl.ITALIC, 1, columns),
         [],
     ]
     for cells in titles:
         sheet.append(cells)
     assert sheet.row + 1 == header_rows
-    sheet.append(_header(ws, HEADERS))
+    sheet.append(xl.header(ws, HEADERS))
 
-    total = {"fill": _TOTAL_FILL}
+    total = {"fill": xl.TOTAL_FILL}
     section_rows = []
     for label, section_data in data.numbered_sections:
-        sheet.append([_cell(ws, safe_text(label), font=_BOLD, alignment=_NO_WRAP)]
-                     + [_cell(ws, None) for _ in range(columns - 1)])
+        sheet.append([xl.cell(ws, safe_text(label), font=xl.BOLD, alignment=xl.NO_WRAP)]
+                     + [xl.cell(ws, None) for _ in range(columns - 1)])
         form_rows = []
         for group in section_data.forms:
-            sheet.append([_cell(ws, None), _cell(ws, safe_text(group.form_name), font=_BOLD_ITALIC,
-                                                 alignment=_NO_WRAP)] + [_cell(ws, None) for _ in range(columns - 2)])
+            sheet.append([xl.cell(ws, None),
+                          xl.cell(ws, safe_text(group.form_name), font=xl.BOLD_ITALIC, alignment=xl.NO_WRAP)]
+                         + [xl.cell(ws, None) for _ in range(columns - 2)])
             first = sheet.row + 1
             for row in group.rows:
-                sheet.append([_number(ws, row.stt, alignment=_HEADER_ALIGN), _text(ws, row.name),
-                              _text(ws, row.position_unit), _text(ws, row.summary), _text(ws, row.form_name),
-                              _number(ws, row.amount)])
+                sheet.append([xl.number(ws, row.stt, alignment=xl.HEADER_ALIGN), xl.text(ws, row.name),
+                              xl.text(ws, row.position_unit), xl.text(ws, row.summary), xl.text(ws, row.form_name),
+                              xl.number(ws, row.amount)])
             last = max(sheet.row, first)
             form_rows.append(sheet.append(
-                [_cell(ws, None, **total), _cell(ws, FORM_TOTAL, font=Font(italic=True), alignment=_NO_WRAP, **total)]
-                + [_cell(ws, None, **total) for _ in range(columns - 3)]
-                + [_number(ws, f"=SUM(F{first}:F{last})", font=Font(italic=True), **total)]))
+                [xl.cell(ws, None, **total), xl.cell(ws, FORM_TOTAL, font=xl.ITALIC, alignment=xl.NO_WRAP, **total)]
+                + [xl.cell(ws, None, **total) for _ in range(columns - 3)]
+                + [xl.number(ws, f"=SUM(F{first}:F{last})", font=xl.ITALIC, **total)]))
         section_rows.append(sheet.append(
-            [_cell(ws, None, **total), _cell(ws, safe_text(f"{FORM_TOTAL} {label}"), font=_BOLD, alignment=_NO_WRAP,
-                                             **total)]
-            + [_cell(ws, None, **total) for _ in range(columns - 3)]
-            + [_number(ws, _sum_of(form_rows), font=_BOLD, **total)]))
-    sheet.append([_cell(ws, None, **total), _cell(ws, GRAND_TOTAL, font=_BOLD, alignment=_NO_WRAP, **total)]
-                 + [_cell(ws, None, **total) for _ in range(columns - 3)]
-                 + [_number(ws, _sum_of(section_rows), font=_BOLD, **total)])
+            [xl.cell(ws, None, **total),
+             xl.cell(ws, safe_text(f"{FORM_TOTAL} {label}"), font=xl.BOLD, alignment=xl.NO_WRAP, **total)]
+            + [xl.cell(ws, None, **total) for _ in range(columns - 3)]
+            + [xl.number(ws, _sum_of(form_rows), font=xl.BOLD, **total)]))
+    sheet.append([xl.cell(ws, None, **total), xl.cell(ws, GRAND_TOTAL, font=xl.BOLD, alignment=xl.NO_WRAP, **total)]
+                 + [xl.cell(ws, None, **total) for _ in range(columns - 3)]
+                 + [xl.number(ws, _sum_of(section_rows), font=xl.BOLD, **total)])
 
     sheet.append([])
     for text in (ON_BEHALF, data.signer_title, "", "", "", data.signer_name):
-        sheet.append(_across(ws, text, _BOLD, 5, columns) if text else [])
-    return _save(wb)
+        sheet.append(xl.across(ws, text, xl.BOLD, 5, columns) if text else [])
+    return xl.save(wb)
 
 
 def _sum_of(rows: list[int]) -> str | int:

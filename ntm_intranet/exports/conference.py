@@ -22,41 +22,26 @@ from openpyxl.styles import Alignment
 from .. import clock
 from ..conference import rules
 from ..conference.models import GROUP_LABELS
-from .award_list import _NO_WRAP, _RED_BOLD, _across
+from . import sheet as xl
 from .cells import safe_text
 from .docx import (
     DRAFT,
     MARGIN_LEFT,
     MARGIN_RIGHT,
-    _fill,
-    _grid,
-    _no_borders,
-    _paragraph,
-    _repeat_header,
+    add_paragraph,
     base_styles,
+    borderless,
     draft_header,
+    fill_row,
     header_table,
+    new_table,
     page,
     properties,
+    repeat_as_header,
     to_bytes,
 )
 from .pdf import render_pdf
 from .texts import date_words, document_date
-from .xlsx import (
-    _BOLD,
-    _HEADER_ALIGN,
-    _ITALIC,
-    _TITLE,
-    _TOTAL_FILL,
-    _cell,
-    _fit,
-    _header,
-    _number,
-    _print_setup,
-    _save,
-    _Sheet,
-    _text,
-)
 
 DISTRICT = "UBND HUYỆN ĐAKRÔNG"
 OFFICE = "PHÒNG NÔNG NGHIỆP VÀ PTNT"
@@ -124,7 +109,7 @@ def _span_row(table, widths, cells: list[tuple[int, str]], bold=False, italic=Fa
         cell = _Cell(tc, table)
         cell.width = width
         align = aligns[index] if aligns else _L
-        _paragraph(cell, text, bold=bold, italic=italic, size=TABLE_FONT, align=align, first=True)
+        add_paragraph(cell, text, bold=bold, italic=italic, size=TABLE_FONT, align=align, first=True)
 
 
 def _two_signatures(doc, width, left: list[tuple[str, bool, bool]], right: list[tuple[str, bool, bool]],
@@ -133,7 +118,7 @@ def _two_signatures(doc, width, left: list[tuple[str, bool, bool]], right: list[
     after the lines of each block (the name, when known, comes after them)."""
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
-    _no_borders(table)
+    borderless(table)
     for column in table.columns:
         column.width = width // 2
         for cell in column.cells:
@@ -142,9 +127,9 @@ def _two_signatures(doc, width, left: list[tuple[str, bool, bool]], right: list[
         for index, (text, bold, italic) in enumerate(lines):
             if text is None:
                 for _ in range(4):
-                    _paragraph(cell)
+                    add_paragraph(cell)
                 continue
-            _paragraph(cell, text, bold=bold, italic=italic, align=_C, before=before if index == 0 else None,
+            add_paragraph(cell, text, bold=bold, italic=italic, align=_C, before=before if index == 0 else None,
                        first=index == 0)
 
 
@@ -290,32 +275,32 @@ def estimate_docx(data: EstimateDoc) -> bytes:
 
     header_table(doc, [(data.district, False), (data.office, True)], ESTIMATE_NUMBER, data.date_line,
                  (Mm(95), Mm(157)), motto=MOTTO)
-    _paragraph(doc, ESTIMATE_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
-    _paragraph(doc, data.subject, bold=True, align=_C)
+    add_paragraph(doc, ESTIMATE_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
+    add_paragraph(doc, data.subject, bold=True, align=_C)
     if data.when_where:
-        _paragraph(doc, data.when_where, italic=True, align=_C)
-    _paragraph(doc, MONEY_UNIT, italic=True, size=Pt(12), align=_R, before=Pt(6))
+        add_paragraph(doc, data.when_where, italic=True, align=_C)
+    add_paragraph(doc, MONEY_UNIT, italic=True, size=Pt(12), align=_R, before=Pt(6))
 
-    table = _grid(doc, 1, _EST_WIDTHS)
-    _fill(table.rows[0], ESTIMATE_HEADERS, _EST_WIDTHS, TABLE_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    table = new_table(doc, 1, _EST_WIDTHS)
+    fill_row(table.rows[0], ESTIMATE_HEADERS, _EST_WIDTHS, TABLE_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     aligns = [_C, _L, _C, _R, _R, _R, _R, _L, _L]
     for row in data.rows:
-        _fill(table.add_row(), [row.stt, row.item, row.unit, _money(row.quantity), _money(row.unit_price),
+        fill_row(table.add_row(), [row.stt, row.item, row.unit, _money(row.quantity), _money(row.unit_price),
                                 _money(row.amount), _money(data.shown_appraised(row)), row.source, row.remark],
               _EST_WIDTHS, TABLE_FONT, aligns=aligns)
     _span_row(table, _EST_WIDTHS, [(5, TOTAL), (1, _money(data.proposed_total)),
                                    (1, _money(data.appraised_total) if data.approved else ""), (2, "")],
               bold=True, aligns=[_C, _R, _R, _L])
 
-    _paragraph(doc, data.words, italic=True, before=Pt(6))
+    add_paragraph(doc, data.words, italic=True, before=Pt(6))
     if data.no_award_list:
-        _paragraph(doc, f"Ghi chú: {NO_AWARD_LIST}", italic=True)
+        add_paragraph(doc, f"Ghi chú: {NO_AWARD_LIST}", italic=True)
     if data.by_source:
-        _paragraph(doc, "Tổng hợp theo nguồn kinh phí:", bold=True, before=Pt(6))
+        add_paragraph(doc, "Tổng hợp theo nguồn kinh phí:", bold=True, before=Pt(6))
         for source, amount in data.by_source:
-            _paragraph(doc, f"- {source}: {rules.money_text(amount)} đồng.")
-    appraisal = _paragraph(doc, data.appraisal_text, align=_J, before=Pt(6))
+            add_paragraph(doc, f"- {source}: {rules.money_text(amount)} đồng.")
+    appraisal = add_paragraph(doc, data.appraisal_text, align=_J, before=Pt(6))
     appraisal.paragraph_format.first_line_indent = Mm(10)
 
     right = [(APPRAISER, True, False)]
@@ -329,72 +314,73 @@ def estimate_docx(data: EstimateDoc) -> bytes:
 
 def estimate_xlsx(data: EstimateDoc) -> bytes:
     columns = len(ESTIMATE_XLSX_HEADERS)
-    widths = [6, _fit([r.item for r in data.rows], 30, 48), 10, 11, 13, 15, 11, 13, 15,
-              _fit([r.source for r in data.rows], 18, 32), _fit([r.remark for r in data.rows], 20, 44)]
+    widths = [6, xl.fit([r.item for r in data.rows], 30, 48), 10, 11, 13, 15, 11, 13, 15,
+              xl.fit([r.source for r in data.rows], 18, 32), xl.fit([r.remark for r in data.rows], 20, 44)]
     wb = Workbook(write_only=True)
     wb.calculation.fullCalcOnLoad = True  # the totals show their value as soon as the file opens
     header_rows = 9 if data.approved else 10  # the title lines below, then the table header
-    sheet = _Sheet(wb, "Dự toán kinh phí", widths, freeze=f"C{header_rows + 1}")
+    sheet = xl.Sheet(wb, "Dự toán kinh phí", widths, freeze=f"C{header_rows + 1}")
     ws = sheet.ws
-    _print_setup(ws, header_rows)
+    xl.print_setup(ws, header_rows)
     titles: list[list] = []
     if not data.approved:
         ws.oddHeader.right.text = DRAFT
-        titles.append([_cell(ws, DRAFT, font=_RED_BOLD, border=False)])
+        titles.append([xl.cell(ws, DRAFT, font=xl.RED_BOLD, border=False)])
     titles += [
-        [_cell(ws, data.district, border=False)] + [None] * 3 + _across(ws, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                                                                       _BOLD, 5, columns)[4:],
-        [_cell(ws, data.office, font=_BOLD, border=False)] + [None] * 3 + _across(ws, MOTTO, _BOLD, 5, columns)[4:],
-        _across(ws, data.date_line, _ITALIC, 5, columns),
+        [xl.cell(ws, data.district, border=False)] + [None] * 3 + xl.across(ws, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                                                       xl.BOLD, 5, columns)[4:],
+        [xl.cell(ws, data.office, font=xl.BOLD, border=False)] + [None] * 3
+        + xl.across(ws, MOTTO, xl.BOLD, 5, columns)[4:],
+        xl.across(ws, data.date_line, xl.ITALIC, 5, columns),
         [],
-        _across(ws, ESTIMATE_TITLE, _TITLE, 1, columns),
-        _across(ws, data.subject, _BOLD, 1, columns),
-        _across(ws, data.when_where, _ITALIC, 1, columns),
-        [None] * (columns - 1) + [_cell(ws, MONEY_UNIT, font=_ITALIC, border=False,
+        xl.across(ws, ESTIMATE_TITLE, xl.TITLE_FONT, 1, columns),
+        xl.across(ws, data.subject, xl.BOLD, 1, columns),
+        xl.across(ws, data.when_where, xl.ITALIC, 1, columns),
+        [None] * (columns - 1) + [xl.cell(ws, MONEY_UNIT, font=xl.ITALIC, border=False,
                                         alignment=Alignment(horizontal="right"))],
     ]
     for cells in titles:
         sheet.append(cells)
     assert sheet.row + 1 == header_rows
-    sheet.append(_header(ws, ESTIMATE_XLSX_HEADERS))
+    sheet.append(xl.header(ws, ESTIMATE_XLSX_HEADERS))
 
     first = sheet.row + 1
     for row in data.rows:
         shown = data.shown_appraised(row)
         appraised_q = row.adjusted_quantity if row.adjusted else (row.quantity if shown is not None else None)
         appraised_p = row.adjusted_unit_price if row.adjusted else (row.unit_price if shown is not None else None)
-        sheet.append([_number(ws, row.stt, alignment=_HEADER_ALIGN), _text(ws, row.item), _text(ws, row.unit),
-                      _number(ws, row.quantity), _number(ws, row.unit_price), _number(ws, row.amount),
-                      _number(ws, appraised_q), _number(ws, appraised_p), _number(ws, shown),
-                      _text(ws, row.source), _text(ws, row.remark)])
+        sheet.append([xl.number(ws, row.stt, alignment=xl.HEADER_ALIGN), xl.text(ws, row.item), xl.text(ws, row.unit),
+                      xl.number(ws, row.quantity), xl.number(ws, row.unit_price), xl.number(ws, row.amount),
+                      xl.number(ws, appraised_q), xl.number(ws, appraised_p), xl.number(ws, shown),
+                      xl.text(ws, row.source), xl.text(ws, row.remark)])
     last = max(sheet.row, first)
-    total = {"fill": _TOTAL_FILL, "font": _BOLD}
-    sheet.append([_cell(ws, None, fill=_TOTAL_FILL), _cell(ws, TOTAL, alignment=_NO_WRAP, **total)]
-                 + [_cell(ws, None, fill=_TOTAL_FILL) for _ in range(3)]
-                 + [_number(ws, f"=SUM(F{first}:F{last})", **total)]
-                 + [_cell(ws, None, fill=_TOTAL_FILL) for _ in range(2)]
-                 + [_number(ws, f"=SUM(I{first}:I{last})", **total) if data.approved
-                    else _cell(ws, None, fill=_TOTAL_FILL)]
-                 + [_cell(ws, None, fill=_TOTAL_FILL) for _ in range(2)])
+    total = {"fill": xl.TOTAL_FILL, "font": xl.BOLD}
+    sheet.append([xl.cell(ws, None, fill=xl.TOTAL_FILL), xl.cell(ws, TOTAL, alignment=xl.NO_WRAP, **total)]
+                 + [xl.cell(ws, None, fill=xl.TOTAL_FILL) for _ in range(3)]
+                 + [xl.number(ws, f"=SUM(F{first}:F{last})", **total)]
+                 + [xl.cell(ws, None, fill=xl.TOTAL_FILL) for _ in range(2)]
+                 + [xl.number(ws, f"=SUM(I{first}:I{last})", **total) if data.approved
+                    else xl.cell(ws, None, fill=xl.TOTAL_FILL)]
+                 + [xl.cell(ws, None, fill=xl.TOTAL_FILL) for _ in range(2)])
     sheet.append([])
-    sheet.append([None, _cell(ws, safe_text(data.words), font=_ITALIC, border=False)])
+    sheet.append([None, xl.cell(ws, safe_text(data.words), font=xl.ITALIC, border=False)])
     if data.no_award_list:
-        sheet.append([None, _cell(ws, f"Ghi chú: {NO_AWARD_LIST}", font=_ITALIC, border=False)])
+        sheet.append([None, xl.cell(ws, f"Ghi chú: {NO_AWARD_LIST}", font=xl.ITALIC, border=False)])
     if data.by_source:
-        sheet.append([None, _cell(ws, "Tổng hợp theo nguồn kinh phí:", font=_BOLD, border=False)])
+        sheet.append([None, xl.cell(ws, "Tổng hợp theo nguồn kinh phí:", font=xl.BOLD, border=False)])
         for source, amount in data.by_source:
-            sheet.append([None, _cell(ws, safe_text(source), border=False), None, None, None,
-                          _number(ws, amount, border=False)])
-    sheet.append([None, _cell(ws, safe_text(data.appraisal_text), border=False)])
+            sheet.append([None, xl.cell(ws, safe_text(source), border=False), None, None, None,
+                          xl.number(ws, amount, border=False)])
+    sheet.append([None, xl.cell(ws, safe_text(data.appraisal_text), border=False)])
     sheet.append([])
     appraised = f"(Đã thẩm định ngày {data.appraised_on:%d/%m/%Y})" if data.approved and data.appraised_on \
         else SIGN_HINT
-    blocks = [(PREPARER, APPRAISER, _BOLD), (SIGN_HINT, appraised, _ITALIC), ("", "", None), ("", "", None),
-              ("", data.appraiser if data.approved else "", _BOLD)]
+    blocks = [(PREPARER, APPRAISER, xl.BOLD), (SIGN_HINT, appraised, xl.ITALIC), ("", "", None), ("", "", None),
+              ("", data.appraiser if data.approved else "", xl.BOLD)]
     for left, right, font in blocks:
-        sheet.append(_across(ws, left, font, 2, 4)[:4] + _across(ws, right, font, 7, columns)[4:]
+        sheet.append(xl.across(ws, left, font, 2, 4)[:4] + xl.across(ws, right, font, 7, columns)[4:]
                      if left or right else [])
-    return _save(wb)
+    return xl.save(wb)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -473,11 +459,11 @@ def invitation_docx(data: InvitationDoc) -> bytes:
         properties(doc, f"Giấy mời – {data.title}", "UBND huyện Đakrông", data.day)
     header_table(doc, [(data.district, True)], data.number_line, data.date_line, (Mm(70), Mm(102)),
                  indent=Mm(-7), motto=MOTTO)
-    _paragraph(doc, INVITATION_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    _paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
+    add_paragraph(doc, INVITATION_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
 
     def body(text, bold_label: str | None = None):
-        paragraph = _paragraph(doc, bold_label or "", bold=True, align=_J, before=Pt(3))
+        paragraph = add_paragraph(doc, bold_label or "", bold=True, align=_J, before=Pt(3))
         paragraph.add_run(text)
         paragraph.paragraph_format.first_line_indent = Mm(10)
         return paragraph
@@ -500,20 +486,20 @@ def invitation_docx(data: InvitationDoc) -> bytes:
 
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
-    _no_borders(table)
+    borderless(table)
     for column, width in zip(table.columns, (Mm(80), PORTRAIT_WIDTH - Mm(80)), strict=True):
         column.width = width
         for cell in column.cells:
             cell.width = width
     left, right = table.cell(0, 0), table.cell(0, 1)
-    _paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
+    add_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
     for line in ("- Như thành phần mời;", "- Lưu: VT, NN."):
-        _paragraph(left, line, size=Pt(11))
-    _paragraph(right, ON_BEHALF, bold=True, align=_C, before=Pt(12), first=True)
-    _paragraph(right, SIGNER_TITLE, bold=True, align=_C)
+        add_paragraph(left, line, size=Pt(11))
+    add_paragraph(right, ON_BEHALF, bold=True, align=_C, before=Pt(12), first=True)
+    add_paragraph(right, SIGNER_TITLE, bold=True, align=_C)
     for _ in range(4):
-        _paragraph(right)
-    _paragraph(right, data.signer_name, bold=True, align=_C)
+        add_paragraph(right)
+    add_paragraph(right, data.signer_name, bold=True, align=_C)
     return to_bytes(doc)
 
 
@@ -589,24 +575,24 @@ def guest_list_docx(data: GuestListDoc) -> bytes:
         properties(doc, f"Danh sách khách mời – {data.title}", AUTHOR, data.day)
     header_table(doc, [(data.district, False), (data.office, True)], "", data.date_line, (Mm(95), Mm(157)),
                  motto=MOTTO)
-    _paragraph(doc, GUESTS_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
-    _paragraph(doc, data.subject, bold=True, align=_C)
+    add_paragraph(doc, GUESTS_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
+    add_paragraph(doc, data.subject, bold=True, align=_C)
     if data.number:
-        _paragraph(doc, f"(Kèm theo Giấy mời số {data.number})", italic=True, align=_C)
-    _paragraph(doc, "").paragraph_format.space_after = Pt(6)
+        add_paragraph(doc, f"(Kèm theo Giấy mời số {data.number})", italic=True, align=_C)
+    add_paragraph(doc, "").paragraph_format.space_after = Pt(6)
 
-    table = _grid(doc, 1, _GUEST_WIDTHS)
-    _fill(table.rows[0], GUEST_HEADERS, _GUEST_WIDTHS, TABLE_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    table = new_table(doc, 1, _GUEST_WIDTHS)
+    fill_row(table.rows[0], GUEST_HEADERS, _GUEST_WIDTHS, TABLE_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     aligns = [_C, _L, _L, _C, _C, _L]
     roman = ["I", "II", "III", "IV", "V", "VI"]
     for index, (label, rows) in enumerate(data.groups):
         _span_row(table, _GUEST_WIDTHS, [(len(_GUEST_WIDTHS), f"{roman[index]}. {label} ({len(rows)})")], bold=True)
         for row in rows:
-            _fill(table.add_row(), [row.stt, row.name, row.detail, row.reply,
+            fill_row(table.add_row(), [row.stt, row.name, row.detail, row.reply,
                                     "" if row.count is None else row.count, row.names],
                   _GUEST_WIDTHS, TABLE_FONT, aligns=aligns)
-    _paragraph(doc, data.summary, italic=True, before=Pt(6))
+    add_paragraph(doc, data.summary, italic=True, before=Pt(6))
     return to_bytes(doc)
 
 

@@ -150,7 +150,7 @@ def _run(paragraph, text: str, bold=False, italic=False, size=None):
     return run
 
 
-def _paragraph(container, text: str = "", bold=False, italic=False, size=None, align=None, before=None,
+def add_paragraph(container, text: str = "", bold=False, italic=False, size=None, align=None, before=None,
                first=False):
     """A paragraph in the document or a cell; `first` reuses the cell's empty first paragraph."""
     paragraph = container.paragraphs[0] if first else container.add_paragraph()
@@ -183,7 +183,7 @@ def _short_rule(cell, width) -> None:
 # Tables
 
 
-def _no_borders(table) -> None:
+def borderless(table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -209,14 +209,14 @@ def _cell_margins(table, length) -> None:
     table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
-def _repeat_header(row) -> None:
+def repeat_as_header(row) -> None:
     """The row is repeated at the top of every page the table runs onto."""
     marker = OxmlElement("w:tblHeader")
     marker.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().insert_element_before(marker, *_TRPR_SUCCESSORS)
 
 
-def _grid(doc, rows: int, widths: list) -> Table:
+def new_table(doc, rows: int, widths: list) -> Table:
     table = doc.add_table(rows=rows, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -226,12 +226,12 @@ def _grid(doc, rows: int, widths: list) -> Table:
     return table
 
 
-def _fill(row, values, widths, size, bold=False, aligns=None) -> None:
+def fill_row(row, values, widths, size, bold=False, aligns=None) -> None:
     for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
         cell.width = widths[index]
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         align = aligns[index] if aligns else WD_ALIGN_PARAGRAPH.CENTER
-        _paragraph(cell, str(value) if value is not None else "", bold=bold, size=size, align=align, first=True)
+        add_paragraph(cell, str(value) if value is not None else "", bold=bold, size=size, align=align, first=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def header_table(doc, left_lines: list[tuple[str, bool]], number: str, date_text
     table.autofit = False
     if indent is not None:
         _indent(table, indent)
-    _no_borders(table)
+    borderless(table)
     _cell_margins(table, Mm(1))
     for column, width in zip(table.columns, (left_width, right_width), strict=True):
         column.width = width
@@ -256,13 +256,13 @@ def header_table(doc, left_lines: list[tuple[str, bool]], number: str, date_text
     left, right = table.cell(0, 0), table.cell(0, 1)
     center = WD_ALIGN_PARAGRAPH.CENTER
     for index, (text, bold) in enumerate(left_lines):
-        _paragraph(left, text, bold=bold, size=Pt(13), align=center, first=index == 0)
+        add_paragraph(left, text, bold=bold, size=Pt(13), align=center, first=index == 0)
     _short_rule(left, left_rule)
-    _paragraph(right, NATION, bold=True, size=Pt(12), align=center, first=True)
-    _paragraph(right, motto, bold=True, size=Pt(13), align=center)
+    add_paragraph(right, NATION, bold=True, size=Pt(12), align=center, first=True)
+    add_paragraph(right, motto, bold=True, size=Pt(13), align=center)
     _short_rule(right, right_rule)
-    _paragraph(table.cell(1, 0), number, size=Pt(13), align=center, first=True)
-    date_line = _paragraph(table.cell(1, 1), date_text, italic=True, size=Pt(13), align=center, first=True)
+    add_paragraph(table.cell(1, 0), number, size=Pt(13), align=center, first=True)
+    date_line = add_paragraph(table.cell(1, 1), date_text, italic=True, size=Pt(13), align=center, first=True)
     date_line.paragraph_format.space_before = Pt(6)
     return table
 
@@ -274,13 +274,13 @@ def _heading_block(doc, campaign, today: date) -> None:
                  (Mm(78), Mm(94)), indent=Mm(-7))
     center = WD_ALIGN_PARAGRAPH.CENTER
 
-    _paragraph(doc, DOC_TYPE, bold=True, size=Pt(14), align=center, before=Pt(18))
+    add_paragraph(doc, DOC_TYPE, bold=True, size=Pt(14), align=center, before=Pt(18))
     subject = f"{campaign.title} (số liệu tổng hợp – dự thảo)"
-    _paragraph(doc, subject, bold=True, size=Pt(14), align=center)
+    add_paragraph(doc, subject, bold=True, size=Pt(14), align=center)
 
 
 def _units_paragraph(doc, totals, today: date) -> None:
-    paragraph = _paragraph(doc, f"{units_line(totals)} Số liệu tính đến ngày {dmy(today)}.", italic=True,
+    paragraph = add_paragraph(doc, f"{units_line(totals)} Số liệu tính đến ngày {dmy(today)}.", italic=True,
                            align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(12))
     paragraph.paragraph_format.first_line_indent = Mm(10)
 
@@ -294,18 +294,18 @@ def _number_text(value, decimals: int = 0) -> str:
 
 
 def _resources(doc, totals) -> None:
-    _paragraph(doc, SECTION_RESOURCES, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
+    add_paragraph(doc, SECTION_RESOURCES, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
     widths = [Mm(95), Mm(35), Mm(35)]
     figures = figure_rows(totals)
-    table = _grid(doc, 1, widths)
-    _fill(table.rows[0], ["Nội dung", "Đã duyệt", "Kể cả chờ duyệt"], widths, TABLE_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    table = new_table(doc, 1, widths)
+    fill_row(table.rows[0], ["Nội dung", "Đã duyệt", "Kể cả chờ duyệt"], widths, TABLE_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     aligns = [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.RIGHT]
     for figure in figures:
-        _fill(table.add_row(), [figure.label, _number_text(figure.accepted, figure.decimals),
+        fill_row(table.add_row(), [figure.label, _number_text(figure.accepted, figure.decimals),
                                 _number_text(figure.with_submitted, figure.decimals)],
               widths, TABLE_FONT, bold=figure.name == "money_total", aligns=aligns)
-    _fill(table.add_row(), ["Số báo cáo được tính", str(totals.accepted_units),
+    fill_row(table.add_row(), ["Số báo cáo được tính", str(totals.accepted_units),
                             str(totals.accepted_units + totals.submitted_units)], widths, TABLE_FONT, aligns=aligns)
 
 
@@ -319,8 +319,8 @@ def _criteria(doc, totals, campaign) -> None:
     numbers = criterion_numbers(totals)
     start_year, end_year = campaign.period_start - 1, campaign.period_end
     title = SECTION_CRITERIA if len(numbers) == 19 else f"II. Kết quả thực hiện {len(numbers)} tiêu chí"
-    _paragraph(doc, title, bold=True)
-    _paragraph(doc, f"(“{MET}”: xã đạt tiêu chí năm {end_year}; chỉ tính các báo cáo đã duyệt hoặc đang chờ duyệt)",
+    add_paragraph(doc, title, bold=True)
+    add_paragraph(doc, f"(“{MET}”: xã đạt tiêu chí năm {end_year}; chỉ tính các báo cáo đã duyệt hoặc đang chờ duyệt)",
                italic=True, size=Pt(11)).paragraph_format.space_after = Pt(6)
 
     usable = A4_LONG - MARGIN_LEFT - MARGIN_RIGHT
@@ -330,25 +330,25 @@ def _criteria(doc, totals, campaign) -> None:
     widths = fixed + [criterion_width] * len(numbers) + tail
     left = [WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT] + [WD_ALIGN_PARAGRAPH.CENTER] * (len(widths) - 2)
 
-    table = _grid(doc, 1, widths)
+    table = new_table(doc, 1, widths)
     header = (["STT", "Xã/thị trấn"] + [str(n) for n in numbers]
               + [f"Số TC đạt {start_year}", f"Số TC đạt {end_year}", "Tình trạng báo cáo"])
-    _fill(table.rows[0], header, widths, CRITERIA_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    fill_row(table.rows[0], header, widths, CRITERIA_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     for index, commune in enumerate(totals.communes, 1):
         reported = counted(commune.status)
         values = ([index, commune.name] + [MET if n in commune.met_end else "" for n in numbers]
                   + [commune.count_start if reported else "", commune.count_end if reported else "",
                      commune_status(commune.status)])
-        _fill(table.add_row(), values, widths, CRITERIA_FONT, aligns=left)
-    _fill(table.add_row(), ["", MET_COUNT_LABEL] + [totals.met_per_criterion.get(n, 0) for n in numbers] + ["", "", ""],
-          widths, CRITERIA_FONT, bold=True, aligns=left)
+        fill_row(table.add_row(), values, widths, CRITERIA_FONT, aligns=left)
+    met = [totals.met_per_criterion.get(n, 0) for n in numbers]
+    fill_row(table.add_row(), ["", MET_COUNT_LABEL] + met + ["", "", ""], widths, CRITERIA_FONT, bold=True, aligns=left)
     averages = [_average_text(totals.average_start), _average_text(totals.average_end)] if any_counted(totals) \
         else ["", ""]
-    _fill(table.add_row(), ["", AVERAGE_LABEL] + [""] * len(numbers) + averages + [""],
+    fill_row(table.add_row(), ["", AVERAGE_LABEL] + [""] * len(numbers) + averages + [""],
           widths, CRITERIA_FONT, bold=True, aligns=left)
 
     if totals.criteria:
-        legend = _paragraph(doc, "Tên các tiêu chí: ", bold=True, size=TABLE_FONT, before=Pt(6))
+        legend = add_paragraph(doc, "Tên các tiêu chí: ", bold=True, size=TABLE_FONT, before=Pt(6))
         _run(legend, "; ".join(f"{c.number}. {c.name}" for c in totals.criteria) + ".", size=TABLE_FONT)
         legend.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY

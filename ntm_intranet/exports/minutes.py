@@ -20,15 +20,15 @@ from ..nominations.models import KIND_LABELS, Kind
 from ..voting.rules import vn_number
 from .docx import (
     NATION,
-    _fill,
-    _grid,
-    _no_borders,
-    _paragraph,
-    _repeat_header,
+    add_paragraph,
     base_styles,
+    borderless,
+    fill_row,
     header_table,
+    new_table,
     page,
     properties,
+    repeat_as_header,
     to_bytes,
 )
 from .pdf import render_pdf
@@ -173,27 +173,27 @@ def minutes_docx(data: MinutesDoc) -> bytes:
                    f"thưởng huyện {data.town}", data.held_on)
     header_table(doc, [(data.district, False), (data.council, True)], NUMBER, data.date_line, (Mm(82), Mm(98)),
                  indent=Mm(-15), motto=MOTTO)
-    _paragraph(doc, TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    _paragraph(doc, data.subject, bold=True, align=_C)
+    add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    add_paragraph(doc, data.subject, bold=True, align=_C)
     if data.title:
-        _paragraph(doc, data.title, bold=True, align=_C)
+        add_paragraph(doc, data.title, bold=True, align=_C)
     for label, text in data.body:
-        paragraph = _paragraph(doc, f"{label}: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
+        paragraph = add_paragraph(doc, f"{label}: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
         paragraph.add_run(text)
         paragraph.paragraph_format.first_line_indent = Mm(10)
-    paragraph = _paragraph(doc, "Kết quả bỏ phiếu: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
+    paragraph = add_paragraph(doc, "Kết quả bỏ phiếu: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
     paragraph.add_run(data.ballots_line)
     paragraph.paragraph_format.first_line_indent = Mm(10)
     paragraph.paragraph_format.space_after = Pt(6)
 
-    table = _grid(doc, 1, _WIDTHS)
-    _fill(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    table = new_table(doc, 1, _WIDTHS)
+    fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     for c in data.candidates:
-        _fill(table.add_row(), [c.stt, f"{c.name} ({c.kind_label.lower()})", c.form_name, c.valid, c.agree,
+        fill_row(table.add_row(), [c.stt, f"{c.name} ({c.kind_label.lower()})", c.form_name, c.valid, c.agree,
                                 c.disagree, c.percent, c.result], _WIDTHS, TABLE_FONT, aligns=_ALIGNS)
 
-    closing = _paragraph(doc, CLOSING, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(12))
+    closing = add_paragraph(doc, CLOSING, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(12))
     closing.paragraph_format.first_line_indent = Mm(10)
     _signatures(doc, data)
     return to_bytes(doc)
@@ -202,17 +202,17 @@ def minutes_docx(data: MinutesDoc) -> bytes:
 def _signatures(doc, data: MinutesDoc) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
-    _no_borders(table)
+    borderless(table)
     for column in table.columns:
         column.width = Mm(82)
         for cell in column.cells:
             cell.width = Mm(82)
     for cell, role, name in ((table.cell(0, 0), "THƯ KÝ", data.secretary), (table.cell(0, 1), "CHỦ TRÌ", data.chair)):
-        _paragraph(cell, role, bold=True, align=_C, before=Pt(12), first=True)
-        _paragraph(cell, "(Ký, ghi rõ họ tên)", italic=True, align=_C)
+        add_paragraph(cell, role, bold=True, align=_C, before=Pt(12), first=True)
+        add_paragraph(cell, "(Ký, ghi rõ họ tên)", italic=True, align=_C)
         for _ in range(4):
-            _paragraph(cell)
-        _paragraph(cell, name, bold=True, align=_C)
+            add_paragraph(cell)
+        add_paragraph(cell, name, bold=True, align=_C)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,29 +21,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from flask_babel import force_locale
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from ..nominations.models import KIND_LABELS, KIND_ORDER, Kind
 from ..templating import money
 from ..voting import rules as vrules
-from .award_list import _across
-from .docx import NATION, _no_borders, _paragraph, base_styles, header_table, page, properties, to_bytes
+from . import sheet as xl
+from .docx import NATION, add_paragraph, base_styles, borderless, header_table, page, properties, to_bytes
 from .texts import date_words, document_date
-from .xlsx import (
-    _BOLD,
-    _HEADER_ALIGN,
-    _ITALIC,
-    _TITLE,
-    _TOTAL_FILL,
-    _cell,
-    _fit,
-    _header,
-    _number,
-    _print_setup,
-    _save,
-    _Sheet,
-    _text,
-)
 
 DISTRICT = "UBND HUYỆN ĐAKRÔNG"
 OFFICE = "PHÒNG NỘI VỤ"
@@ -187,61 +171,61 @@ def from_session(session, campaign, results, salary=None) -> ProposalDoc:
 # Excel: the proposal list
 
 
-_NO_WRAP = Alignment(vertical="top")
-_BOLD_ITALIC = Font(bold=True, italic=True)
 PERCENT_FORMAT = "0.0"
 _AMOUNT_COLUMN = "J"
 
 
 def proposal_xlsx(data: ProposalDoc) -> bytes:
     rows = data.rows
-    widths = [6, _fit([r.name for r in rows], 22, 34), _fit([r.position_unit for r in rows], 22, 34),
-              _fit([r.summary for r in rows], 26, 44), 9, 11, 11, _fit([r.result for r in rows], 24, 44), 16, 16]
+    widths = [6, xl.fit([r.name for r in rows], 22, 34), xl.fit([r.position_unit for r in rows], 22, 34),
+              xl.fit([r.summary for r in rows], 26, 44), 9, 11, 11, xl.fit([r.result for r in rows], 24, 44), 16, 16]
     columns = len(HEADERS)
     wb = Workbook(write_only=True)
     wb.calculation.fullCalcOnLoad = True
     header_row = 9
-    sheet = _Sheet(wb, "Đề nghị khen thưởng", widths, freeze=f"C{header_row + 1}")
+    sheet = xl.Sheet(wb, "Đề nghị khen thưởng", widths, freeze=f"C{header_row + 1}")
     ws = sheet.ws
-    _print_setup(ws, header_row)
+    xl.print_setup(ws, header_row)
     for cells in (
-        _across(ws, data.district, None, 1, 3) + _across(ws, NATION, _BOLD, 5, columns)[3:],
-        _across(ws, OFFICE, _BOLD, 1, 3) + _across(ws, MOTTO, _BOLD, 5, columns)[3:],
+        xl.across(ws, data.district, None, 1, 3) + xl.across(ws, NATION, xl.BOLD, 5, columns)[3:],
+        xl.across(ws, OFFICE, xl.BOLD, 1, 3) + xl.across(ws, MOTTO, xl.BOLD, 5, columns)[3:],
         [],
-        _across(ws, LIST_TITLE, _TITLE, 1, columns),
-        _across(ws, data.subtitle, _BOLD, 1, columns),
-        _across(ws, data.vote_line, _ITALIC, 1, columns),
-        _across(ws, data.salary_line, _ITALIC, 1, columns),
+        xl.across(ws, LIST_TITLE, xl.TITLE_FONT, 1, columns),
+        xl.across(ws, data.subtitle, xl.BOLD, 1, columns),
+        xl.across(ws, data.vote_line, xl.ITALIC, 1, columns),
+        xl.across(ws, data.salary_line, xl.ITALIC, 1, columns),
         [],
     ):
         sheet.append(cells)
     assert sheet.row + 1 == header_row
-    sheet.append(_header(ws, HEADERS))
+    sheet.append(xl.header(ws, HEADERS))
 
-    total = {"fill": _TOTAL_FILL}
+    total = {"fill": xl.TOTAL_FILL}
     subtotal_rows = []
     for group in data.groups:
-        sheet.append([_cell(ws, None), _cell(ws, f"{group.form_name} ({len(group.proposed)}/{len(group.rows)} đề nghị)",
-                                             font=_BOLD_ITALIC, alignment=_NO_WRAP)]
-                     + [_cell(ws, None) for _ in range(columns - 2)])
+        heading = f"{group.form_name} ({len(group.proposed)}/{len(group.rows)} đề nghị)"
+        sheet.append([xl.cell(ws, None), xl.cell(ws, heading, font=xl.BOLD_ITALIC, alignment=xl.NO_WRAP)]
+                     + [xl.cell(ws, None) for _ in range(columns - 2)])
         first = sheet.row + 1
         for row in group.rows:
-            sheet.append([_number(ws, row.stt, alignment=_HEADER_ALIGN), _text(ws, _with_kind(row)),
-                          _text(ws, row.position_unit), _text(ws, row.summary), _number(ws, row.agree),
-                          _number(ws, row.disagree), _number(ws, row.percent, PERCENT_FORMAT), _text(ws, row.result),
-                          _text(ws, PROPOSED if row.proposed else NOT_PROPOSED), _number(ws, row.amount)])
+            sheet.append([xl.number(ws, row.stt, alignment=xl.HEADER_ALIGN), xl.text(ws, _with_kind(row)),
+                          xl.text(ws, row.position_unit), xl.text(ws, row.summary), xl.number(ws, row.agree),
+                          xl.number(ws, row.disagree), xl.number(ws, row.percent, PERCENT_FORMAT),
+                          xl.text(ws, row.result), xl.text(ws, PROPOSED if row.proposed else NOT_PROPOSED),
+                          xl.number(ws, row.amount)])
         last = max(sheet.row, first)
         subtotal_rows.append(sheet.append(
-            [_cell(ws, None, **total), _cell(ws, FORM_TOTAL, font=Font(italic=True), alignment=_NO_WRAP, **total)]
-            + [_cell(ws, None, **total) for _ in range(columns - 3)]
-            + [_number(ws, f"=SUM({_AMOUNT_COLUMN}{first}:{_AMOUNT_COLUMN}{last})", font=Font(italic=True), **total)]))
+            [xl.cell(ws, None, **total), xl.cell(ws, FORM_TOTAL, font=xl.ITALIC, alignment=xl.NO_WRAP, **total)]
+            + [xl.cell(ws, None, **total) for _ in range(columns - 3)]
+            + [xl.number(ws, f"=SUM({_AMOUNT_COLUMN}{first}:{_AMOUNT_COLUMN}{last})", font=xl.ITALIC, **total)]))
     grand = ("=SUM(" + ",".join(f"{_AMOUNT_COLUMN}{r}" for r in subtotal_rows) + ")") if subtotal_rows else 0
-    sheet.append([_cell(ws, None, **total), _cell(ws, GRAND_TOTAL, font=_BOLD, alignment=_NO_WRAP, **total)]
-                 + [_cell(ws, None, **total) for _ in range(columns - 3)] + [_number(ws, grand, font=_BOLD, **total)])
+    sheet.append([xl.cell(ws, None, **total), xl.cell(ws, GRAND_TOTAL, font=xl.BOLD, alignment=xl.NO_WRAP, **total)]
+                 + [xl.cell(ws, None, **total) for _ in range(columns - 3)]
+                 + [xl.number(ws, grand, font=xl.BOLD, **total)])
     sheet.append([])
     for text in (SIGNER_TITLE, "", "", "", data.secretary):
-        sheet.append(_across(ws, text, _BOLD, 7, columns) if text else [])
-    return _save(wb)
+        sheet.append(xl.across(ws, text, xl.BOLD, 7, columns) if text else [])
+    return xl.save(wb)
 
 
 def _with_kind(row: ProposalRow) -> str:
@@ -284,9 +268,9 @@ def submission_docx(data: ProposalDoc) -> bytes:
         header_table(doc, [(data.district, False), (OFFICE, True)], SUBMISSION_NUMBER,
                      document_date(data.town, None), (Mm(82), Mm(98)), indent=Mm(-15), motto=MOTTO)
         center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
-        _paragraph(doc, SUBMISSION_TITLE, bold=True, size=Pt(14), align=center, before=Pt(18))
-        _paragraph(doc, data.subject, bold=True, align=center)
-        _paragraph(doc, ADDRESSEE, align=center, before=Pt(12)).paragraph_format.space_after = Pt(12)
+        add_paragraph(doc, SUBMISSION_TITLE, bold=True, size=Pt(14), align=center, before=Pt(18))
+        add_paragraph(doc, data.subject, bold=True, align=center)
+        add_paragraph(doc, ADDRESSEE, align=center, before=Pt(12)).paragraph_format.space_after = Pt(12)
 
         bases = [*LAW_BASES, *data.legal_bases, data.plan_line,
                  f"Biên bản họp Hội đồng Thi đua – Khen thưởng huyện {date_words(data.held_on)}"]
@@ -316,10 +300,10 @@ def submission_docx(data: ProposalDoc) -> bytes:
 
 def _body(doc, text: str, align, italic=False, bold_prefix: str | None = None):
     if bold_prefix and text.startswith(bold_prefix):
-        paragraph = _paragraph(doc, bold_prefix, bold=True, align=align, before=Pt(6))
+        paragraph = add_paragraph(doc, bold_prefix, bold=True, align=align, before=Pt(6))
         paragraph.add_run(text[len(bold_prefix):])
     else:
-        paragraph = _paragraph(doc, text, italic=italic, align=align, before=Pt(6))
+        paragraph = add_paragraph(doc, text, italic=italic, align=align, before=Pt(6))
     paragraph.paragraph_format.first_line_indent = Mm(10)
     return paragraph
 
@@ -328,20 +312,20 @@ def _closing(doc, data: ProposalDoc) -> None:
     """"Nơi nhận:" at the bottom left, the signature of the head of office at the right."""
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
-    _no_borders(table)
+    borderless(table)
     for column, width in zip(table.columns, (Mm(80), Mm(85)), strict=True):
         column.width = width
         for cell in column.cells:
             cell.width = width
     left, right = table.cell(0, 0), table.cell(0, 1)
-    _paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
+    add_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
     for index, recipient in enumerate(RECIPIENTS):
-        _paragraph(left, f"- {recipient}{'.' if index == len(RECIPIENTS) - 1 else ';'}", size=Pt(11))
+        add_paragraph(left, f"- {recipient}{'.' if index == len(RECIPIENTS) - 1 else ';'}", size=Pt(11))
     center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(right, SIGNER_TITLE, bold=True, align=center, before=Pt(12), first=True)
+    add_paragraph(right, SIGNER_TITLE, bold=True, align=center, before=Pt(12), first=True)
     for _ in range(4):
-        _paragraph(right)
-    _paragraph(right, data.secretary, bold=True, align=center)
+        add_paragraph(right)
+    add_paragraph(right, data.secretary, bold=True, align=center)
 
 
 __all__ = ["ProposalDoc", "ProposalGroup", "ProposalRow", "from_session", "proposal_lines",

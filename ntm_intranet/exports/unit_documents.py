@@ -24,15 +24,15 @@ from .docx import (
     A4_SHORT,
     MARGIN_LEFT,
     MARGIN_RIGHT,
-    _fill,
-    _grid,
-    _no_borders,
-    _paragraph,
-    _repeat_header,
+    add_paragraph,
     base_styles,
+    borderless,
     draft_header,
+    fill_row,
     header_table,
+    new_table,
     page,
+    repeat_as_header,
     to_bytes,
 )
 from .texts import document_date
@@ -214,11 +214,11 @@ def report_outline_docx(data: ReportOutline) -> bytes:
     base_styles(doc)
     draft_header(section)
     header_table(doc, data.header_lines, data.number, data.date_line, (Mm(72), Mm(98)), indent=Mm(-5), motto=MOTTO)
-    _paragraph(doc, OUTLINE_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    _paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
+    add_paragraph(doc, OUTLINE_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
     for index, (heading, guidance) in enumerate(OUTLINE_SECTIONS):
-        _paragraph(doc, f"{ROMAN[index]}. {heading}", bold=True, align=_J, before=Pt(6))
-        line = _paragraph(doc, guidance, italic=True, align=_J)
+        add_paragraph(doc, f"{ROMAN[index]}. {heading}", bold=True, align=_J, before=Pt(6))
+        line = add_paragraph(doc, guidance, italic=True, align=_J)
         line.paragraph_format.first_line_indent = Mm(10)
         line.paragraph_format.space_after = Pt(6)
         if index == RESULTS_SECTION:
@@ -230,27 +230,27 @@ def report_outline_docx(data: ReportOutline) -> bytes:
 
 
 def _figures(doc, data: ReportOutline) -> None:
-    _paragraph(doc, "1. Nguồn lực huy động", bold=True, italic=True).paragraph_format.space_after = Pt(6)
+    add_paragraph(doc, "1. Nguồn lực huy động", bold=True, italic=True).paragraph_format.space_after = Pt(6)
     widths = [Mm(12), Mm(93), Mm(25), Mm(35)]
-    table = _grid(doc, 1, widths)
-    _fill(table.rows[0], FIGURE_HEADERS, widths, TABLE_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    table = new_table(doc, 1, widths)
+    fill_row(table.rows[0], FIGURE_HEADERS, widths, TABLE_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     for number, (label, unit, value, bold) in enumerate(data.figure_rows, 1):
-        _fill(table.add_row(), [number, label, unit, value], widths, TABLE_FONT, bold=bold, aligns=[_C, _L, _C, _R])
+        fill_row(table.add_row(), [number, label, unit, value], widths, TABLE_FONT, bold=bold, aligns=[_C, _L, _C, _R])
 
 
 def _criteria(doc, data: ReportOutline) -> None:
-    _paragraph(doc, f"2. Kết quả thực hiện {len(data.criteria)} tiêu chí", bold=True, italic=True,
+    add_paragraph(doc, f"2. Kết quả thực hiện {len(data.criteria)} tiêu chí", bold=True, italic=True,
                before=Pt(6)).paragraph_format.space_after = Pt(6)
     widths = [Mm(12), Mm(103), Mm(25), Mm(25)]
     headers = [h.format(start=data.period_start - 1, end=data.period_end) for h in CRITERIA_HEADERS]
-    table = _grid(doc, 1, widths)
-    _fill(table.rows[0], headers, widths, TABLE_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    table = new_table(doc, 1, widths)
+    fill_row(table.rows[0], headers, widths, TABLE_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     for c in data.criteria:
-        _fill(table.add_row(), [c.number, c.name, MET if c.met_start else "", MET if c.met_end else ""], widths,
+        fill_row(table.add_row(), [c.number, c.name, MET if c.met_start else "", MET if c.met_end else ""], widths,
               TABLE_FONT, aligns=[_C, _L, _C, _C])
-    _fill(table.add_row(), ["", CRITERIA_COUNT, data.count_start, data.count_end], widths, TABLE_FONT, bold=True,
+    fill_row(table.add_row(), ["", CRITERIA_COUNT, data.count_start, data.count_end], widths, TABLE_FONT, bold=True,
           aligns=[_C, _L, _C, _C])
 
 
@@ -258,7 +258,7 @@ def _two_columns(doc, widths):
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
+    borderless(table)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
         for cell in column.cells:
@@ -268,16 +268,16 @@ def _two_columns(doc, widths):
 
 def _closing(doc, data: ReportOutline) -> None:
     left, right = _two_columns(doc, (Mm(80), _USABLE - Mm(80)))
-    _paragraph(left, RECIPIENTS_LABEL, bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
+    add_paragraph(left, RECIPIENTS_LABEL, bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
     for entry in data.recipients:
-        _paragraph(left, entry, size=Pt(11))
+        add_paragraph(left, entry, size=Pt(11))
     on_behalf, title = data.signature
     if on_behalf:
-        _paragraph(right, on_behalf, bold=True, align=_C, before=Pt(12), first=True)
-        _paragraph(right, title, bold=True, align=_C)
+        add_paragraph(right, on_behalf, bold=True, align=_C, before=Pt(12), first=True)
+        add_paragraph(right, title, bold=True, align=_C)
     else:
-        _paragraph(right, title, bold=True, align=_C, before=Pt(12), first=True)
-    _paragraph(right, "(Ký, đóng dấu)", italic=True, align=_C)
+        add_paragraph(right, title, bold=True, align=_C, before=Pt(12), first=True)
+    add_paragraph(right, "(Ký, đóng dấu)", italic=True, align=_C)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,41 +362,41 @@ def achievement_report_docx(data: AchievementReport) -> bytes:
     draft_header(section)
     header_table(doc, data.header_lines, "", document_date(data.place, None), (Mm(72), Mm(98)), indent=Mm(-5),
                  motto=MOTTO)
-    _paragraph(doc, ACHIEVEMENT_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    _paragraph(doc, data.proposal, bold=True, align=_C)
-    _paragraph(doc, ACHIEVEMENT_NOTE, italic=True, align=_C).paragraph_format.space_after = Pt(12)
+    add_paragraph(doc, ACHIEVEMENT_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    add_paragraph(doc, data.proposal, bold=True, align=_C)
+    add_paragraph(doc, ACHIEVEMENT_NOTE, italic=True, align=_C).paragraph_format.space_after = Pt(12)
 
-    _paragraph(doc, BIO, bold=True, before=Pt(6))
+    add_paragraph(doc, BIO, bold=True, before=Pt(6))
     for label, value in data.bio:
-        line = _paragraph(doc, f"- {label}: ", align=_J)
+        line = add_paragraph(doc, f"- {label}: ", align=_J)
         line.add_run(value or "…")
         line.paragraph_format.first_line_indent = Mm(10)
 
-    _paragraph(doc, ACHIEVEMENTS, bold=True, before=Pt(12))
-    intro = _paragraph(doc, f"Trong {data.movement}:", align=_J)
+    add_paragraph(doc, ACHIEVEMENTS, bold=True, before=Pt(12))
+    intro = add_paragraph(doc, f"Trong {data.movement}:", align=_J)
     intro.paragraph_format.first_line_indent = Mm(10)
     if data.summary:
-        line = _paragraph(doc, data.summary, align=_J)
+        line = add_paragraph(doc, data.summary, align=_J)
         line.paragraph_format.first_line_indent = Mm(10)
     for text in data.contributions:
-        line = _paragraph(doc, f"- {text}.", align=_J)
+        line = add_paragraph(doc, f"- {text}.", align=_J)
         line.paragraph_format.first_line_indent = Mm(10)
-    guidance = _paragraph(doc, "Nêu cụ thể việc làm, cách làm, hiệu quả và tác động đối với phong trào.",
+    guidance = add_paragraph(doc, "Nêu cụ thể việc làm, cách làm, hiệu quả và tác động đối với phong trào.",
                           italic=True, align=_J)
     guidance.paragraph_format.first_line_indent = Mm(10)
 
-    _paragraph(doc, PAST_AWARDS, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
+    add_paragraph(doc, PAST_AWARDS, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
     widths = [Mm(12), Mm(20), Mm(58), Mm(75)]
-    table = _grid(doc, 1, widths)
-    _fill(table.rows[0], PAST_AWARD_HEADERS, widths, TABLE_FONT, bold=True)
-    _repeat_header(table.rows[0])
+    table = new_table(doc, 1, widths)
+    fill_row(table.rows[0], PAST_AWARD_HEADERS, widths, TABLE_FONT, bold=True)
+    repeat_as_header(table.rows[0])
     for _ in range(3):
-        _fill(table.add_row(), ["", "", "", ""], widths, TABLE_FONT)
+        fill_row(table.add_row(), ["", "", "", ""], widths, TABLE_FONT)
 
     left, right = _two_columns(doc, (_USABLE // 2, _USABLE // 2))
-    _paragraph(left, CONFIRMER, bold=True, align=_C, before=Pt(18), first=True)
-    _paragraph(left, "(Ký, đóng dấu)", italic=True, align=_C)
-    _paragraph(right, REPORTER, bold=True, align=_C, before=Pt(18), first=True)
-    _paragraph(right, "(Ký, ghi rõ họ và tên)" if data.kind != "collective" else "(Ký, đóng dấu)", italic=True,
+    add_paragraph(left, CONFIRMER, bold=True, align=_C, before=Pt(18), first=True)
+    add_paragraph(left, "(Ký, đóng dấu)", italic=True, align=_C)
+    add_paragraph(right, REPORTER, bold=True, align=_C, before=Pt(18), first=True)
+    add_paragraph(right, "(Ký, ghi rõ họ và tên)" if data.kind != "collective" else "(Ký, đóng dấu)", italic=True,
                align=_C)
     return to_bytes(doc)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from ntm_intranet.exports import sheet as xl
 from ntm_intranet.exports import xlsx
 from ntm_intranet.exports.award_list import AwardListDoc, AwardRow, AwardSection, FormGroup, award_list_xlsx
 from ntm_intranet.exports.cells import cell_value, safe_text
@@ -77,10 +78,10 @@ def test_numbers_dates_and_plain_text_pass_unchanged(value):
 def test_every_cell_a_writer_makes_is_guarded_even_without_safe_text():
     """The last line of defence: a writer that forgets safe_text on a user's text still writes text."""
     wb = Workbook(write_only=True)
-    sheet = xlsx._Sheet(wb, "Thử", [20, 20, 20], freeze="A2")
+    made = xl.Sheet(wb, "Thử", [20, 20, 20], freeze="A2")
     texts = hostile_texts("quên safe_text")
     for text in texts:
-        sheet.append([xlsx._cell(sheet.ws, text), text, xlsx._number(sheet.ws, "=SUM(A1:A2)")])
+        made.append([xl.cell(made.ws, text), text, xl.number(made.ws, "=SUM(A1:A2)")])
     out = io.BytesIO()
     wb.save(out)
     cells = cells_of(out.getvalue())
@@ -89,11 +90,11 @@ def test_every_cell_a_writer_makes_is_guarded_even_without_safe_text():
     assert [c.value for c in cells if c.column == 2] == ["'" + t for t in texts]
 
 
-def test_only_the_xlsx_module_makes_cells():
-    """Every writer goes through exports/xlsx.py (`_cell`, `_Sheet.append`), where the guard is."""
-    exports = Path(xlsx.__file__).parent
+def test_only_the_sheet_module_makes_cells():
+    """Every writer goes through exports/sheet.py (`cell`, `Sheet.append`), where the guard is."""
+    exports = Path(xl.__file__).parent
     direct = re.compile(r"WriteOnlyCell\(|\bws\.append\(|\.cell\(\s*row|\bws\[[^\]]+\]\.value\s*=")
-    offenders = [f"{path.name}: {match.group(0)}" for path in sorted(exports.glob("*.py")) if path.name != "xlsx.py"
+    offenders = [f"{path.name}: {match.group(0)}" for path in sorted(exports.glob("*.py")) if path.name != "sheet.py"
                  for match in direct.finditer(path.read_text())]
     assert offenders == []
 
