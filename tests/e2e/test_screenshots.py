@@ -28,7 +28,8 @@ SCREENS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "h
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPECTED = ["login", "home-admin", "admin-units", "admin-users", "admin-audit", "home-coordinator", "board", "totals",
             "campaign", "notifications", "districts", "conference", "conference-estimate",
-            "conference-invitations", "conference-programme", "home-reporter", "unit-report", "home-finance", "home-secretary",
+            "conference-invitations", "conference-programme", "home-reporter", "unit-report", "home-finance",
+            "home-secretary",
             "nominations", "nomination", "board-config", "sessions", "home-chair", "home-member",
             "session", "ballot", "results", "award-list"]
 
