@@ -70,6 +70,28 @@ def verdict(agree: int, members_total: int, threshold: Threshold) -> tuple[bool,
                f"{threshold.label}".replace("  ", " ")
 
 
+@dataclass(frozen=True)
+class AgreeLevel:
+    agree: int          # a number of agree votes
+    count: int          # how many candidates got exactly that many
+    passed: bool        # whether that many passes the threshold
+    explanation: str
+
+
+def agree_levels(agrees: list[int], members_total: int, threshold: Threshold) -> list[AgreeLevel]:
+    """Every number of agree votes from all members down to none, with how many candidates got it.
+
+    A bar per candidate is readable for a few dozen of them; for hundreds, the results chart has a bar
+    per number of votes instead: at most one more bar than the board has members.
+    """
+    counts: dict[int, int] = {}
+    for agree in agrees:
+        counts[agree] = counts.get(agree, 0) + 1
+    top = max(members_total, max(counts, default=0))
+    return [AgreeLevel(agree, counts.get(agree, 0), *verdict(agree, members_total, threshold))
+            for agree in range(top, -1, -1)]
+
+
 # Scores ------------------------------------------------------------------------------------------
 
 

@@ -362,12 +362,57 @@ class ItemResult:
         chair decides). The draft award list and the proposal list are built by this rule."""
         return self.passed and (self.within_quota or self.tied_at_cut)
 
+    # What the results page shows, worked out in Python once rather than by filters in every table cell.
+
+    @property
+    def badge(self) -> str:
+        return "ok" if self.passed and self.within_quota else ("warn" if self.passed else "bad")
+
+    @property
+    def score_text(self) -> str:
+        """'62,9', or '' when the candidate has no score."""
+        return rules.vn_number(self.score.value) if self.score and self.score.value is not None else ""
+
+    @property
+    def score_range(self) -> str:
+        """The lowest and highest ballot's score, '20–86'."""
+        if not self.score or self.score.low is None:
+            return ""
+        return f"{self.score.low:.0f}–{self.score.high:.0f}"
+
 
 @dataclass
 class FormResults:
     form: AwardForm
     items: list[ItemResult] = field(default_factory=list)
     tie_at_cut: bool = False
+
+    def agree_levels(self, members_total: int) -> list[rules.AgreeLevel]:
+        """How many of this form's candidates got each number of agree votes (the chart of a large group)."""
+        return rules.agree_levels([r.agree for r in self.items], members_total, _threshold(self.form))
+
+
+def _threshold(form: AwardForm) -> rules.Threshold:
+    return rules.Threshold(Fraction(form.threshold_percent, 100), form.threshold_strict)
+
+
+def results_stamp(session: BoardSession, campaign: Campaign) -> tuple:
+    """What a closed session's results page depends on, in one cheap statement.
+
+    The ballots and paper counts cannot change once the session is closed; the award forms' thresholds and
+    quotas, the criteria and the campaign's settings are changed only through audited actions, and the
+    nominations (names, units, forms) carry an ORM version counter. Events about user accounts (logins,
+    password changes) change nothing here and are left out, so a day of logins does not empty the cache.
+    """
+    one = db.select
+    on_agenda = one(AgendaItem.nomination_id).filter(AgendaItem.session_id == session.id)
+    values = db.session.execute(one(
+        one(func.max(audit.AuditEvent.id)).filter(audit.AuditEvent.object_type != "user").scalar_subquery(),
+        one(func.count(Nomination.id)).filter(Nomination.id.in_(on_agenda)).scalar_subquery(),
+        one(func.coalesce(func.sum(Nomination.version), 0)).filter(Nomination.id.in_(on_agenda)).scalar_subquery(),
+    )).one()
+    return (session.id, session.status, session.version, session.members_total, campaign.scoring_enabled,
+            campaign.score_method, *values)
 
 
 def results(session: BoardSession, campaign: Campaign) -> list[FormResults]:
@@ -411,9 +456,12 @@ def results(session: BoardSession, campaign: Campaign) -> list[FormResults]:
                     by_item[item_id].score = rules.ScoreSummary(count, round(float(mean), 2), round(float(low), 2),
                                                                 round(float(high), 2))
     groups: dict[int, FormResults] = {}
+    verdicts: dict[tuple[int, int], tuple[bool, str]] = {}  # one sentence per form and number of votes
     for r in by_item.values():
-        threshold = rules.Threshold(Fraction(r.form.threshold_percent, 100), r.form.threshold_strict)
-        r.passed, r.explanation = rules.verdict(r.agree, session.members_total, threshold)
+        key = (r.form.id, r.agree)
+        if key not in verdicts:
+            verdicts[key] = rules.verdict(r.agree, session.members_total, _threshold(r.form))
+        r.passed, r.explanation = verdicts[key]
         groups.setdefault(r.form.id, FormResults(r.form)).items.append(r)
     ordered = sorted(groups.values(), key=lambda g: (g.form.sort_order, g.form.id))
     for group in ordered:

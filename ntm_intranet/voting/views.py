@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+import threading
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.orm import lazyload
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -16,7 +21,7 @@ from ..campaigns import services as campaigns
 from ..campaigns.forms import DATE_MESSAGE, VnDateField
 from ..extensions import db
 from ..forms import BaseForm, choices
-from ..nominations.models import Nomination, NominationStatus
+from ..nominations.models import KIND_LABELS, Nomination, NominationStatus
 from ..nominations.services import board_members
 from . import services
 from .models import BoardSession, SessionStatus
@@ -43,8 +48,8 @@ def _campaign():
     return campaign
 
 
-def _session(session_id: int) -> BoardSession:
-    session = db.session.get(BoardSession, session_id)
+def _session(session_id: int, *options) -> BoardSession:
+    session = db.session.get(BoardSession, session_id, options=options)
     if session is None or session.campaign_id != _campaign().id:
         abort(404)
     return session
@@ -252,15 +257,45 @@ def paper(session_id: int):
                              _("Đã lưu kết quả kiểm phiếu."))
 
 
+_RESULTS_CACHE = "ntm_results_cache"
+_RESULTS_CACHE_SIZE = 8
+CHART_ROWS = 40  # up to this many candidates in a form, the chart has a bar each
+
+
 @bp.route("/sessions/<int:session_id>/results")
 @roles(*BOARD)
 def results(session_id: int):
-    session = _session(session_id)
+    # The agenda (thousands of items with their nominations) is loaded only if the results are worked out.
+    session = _session(session_id, lazyload(BoardSession.items))
     if session.status != SessionStatus.CLOSED:
         return _detail(session, 409, _("Kết quả chỉ được tính và công bố khi thư ký kết thúc phiên họp."))
     campaign = _campaign()
     return render_template("voting/results.html", s=session, campaign=campaign,
-                           groups=services.results(session, campaign), quorum=services.quorum_of(session, campaign))
+                           groups_html=_results_html(session, campaign), quorum=services.quorum_of(session, campaign))
+
+
+def _results_html(session: BoardSession, campaign) -> Markup:
+    """The tables and charts of a closed session, rendered once per state of the data and kept by the process.
+
+    A closed session's ballots never change, and what else the results depend on is in the stamp (one
+    query of milliseconds): 2,000 candidates are tallied and rendered once, not at every visit. The page
+    around them (who is logged in, the buttons, the form's token) is rendered at every request.
+    """
+    lock, cache = current_app.extensions.setdefault(_RESULTS_CACHE, (threading.Lock(), {}))
+    key = (session.id, str(get_locale()))
+    stamp = services.results_stamp(session, campaign)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    rendered = render_template("voting/_results_groups.html", s=session, groups=services.results(session, campaign),
+                               kinds={kind.value: str(label) for kind, label in KIND_LABELS.items()},
+                               chart_rows=CHART_ROWS)
+    html = Markup(rendered)  # noqa: S704  (a template's output, escaped by Jinja's autoescape)
+    with lock:  # a threaded server: one writer of the dict at a time
+        if key not in cache and len(cache) >= _RESULTS_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = (stamp, html)
+    return html
 
 
 

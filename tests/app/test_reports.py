@@ -397,6 +397,7 @@ def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_
     large = seed_session(2000, members=15, criteria=5)
     secretary = as_user("noivu")
     secretary.get(f"/sessions/{small}/results")
+    app.extensions.pop("ntm_results_cache", None)  # count the queries that work the results out
     with count_queries() as few:
         assert secretary.get(f"/sessions/{small}/results").status_code == 200
     with count_queries() as many:

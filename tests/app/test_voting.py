@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import io
 import re
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask import template_rendered
+from sqlalchemy import event
 
 from ntm_intranet.audit import AuditEvent
 from ntm_intranet.awards.models import AwardEntry, AwardList
@@ -200,6 +203,85 @@ def test_a_whole_session_members_vote_once_in_secret_and_the_results_explain_the
                                                      r'[^>]*>([^<]+)<', page)}
     assert (ranks["Thôn Ba Lòng"], ranks["Hồ Văn Lâm"], ranks["Pả Hồ Thị Xuân"], ranks["Lê Văn Dũng"]) == \
         ("1", "2", "3", "—")
+
+
+RESULTS = "voting/_results_groups.html"
+
+
+@contextmanager
+def watched(app):
+    """The templates rendered and the SQL statements sent while the block runs."""
+    templates, statements = [], []
+
+    def rendered(sender, template, context, **extra):
+        templates.append(template.name)
+
+    def sent(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    template_rendered.connect(rendered, app)
+    event.listen(db.engine, "before_cursor_execute", sent)
+    try:
+        yield templates, statements
+    finally:
+        template_rendered.disconnect(rendered, app)
+        event.remove(db.engine, "before_cursor_execute", sent)
+
+
+def tables_of(page: str) -> str:
+    return page[page.index("<section"):page.rindex("</section>")]
+
+
+def test_closed_results_are_worked_out_once_until_a_rule_they_depend_on_changes(board_day, as_user):
+    session, secretary = closed_session(as_user)
+    url = f"/sessions/{session.id}/results"
+    with watched(board_day) as (templates, _statements):
+        chair_page = text(as_user("chutich").get(url))
+    assert templates.count(RESULTS) == 1
+
+    # Another reader: the tally is not run again, the tables are the same, the page around them is his.
+    member = as_user("thanhvien5")
+    with watched(board_day) as (templates, statements):
+        member_page = text(member.get(url))
+    assert "voting/results.html" in templates and RESULTS not in templates
+    assert not [s for s in statements if "FROM ballot" in s]
+    assert tables_of(member_page) == tables_of(chair_page)
+    button = "Lập danh sách đề nghị khen thưởng từ kết quả này"
+    assert button in chair_page and button not in member_page
+
+    # The secretary raises the Giấy khen's threshold to at least 90 %: the results follow at once.
+    giay_khen = db.session.execute(db.select(AwardForm).filter_by(code="GK_HUYEN")).scalar_one()
+    raised = post(secretary, f"/board-config/forms/{giay_khen.id}", award_form_data(
+        code="GK_HUYEN", name=giay_khen.name, collective="y", threshold_percent="90", threshold_strict="ge",
+        coefficient="0,3", legal_basis=giay_khen.legal_basis, sort_order=str(giay_khen.sort_order)))
+    assert raised.status_code == 302
+    with watched(board_day) as (templates, _statements):
+        page = text(member.get(url))
+    assert templates.count(RESULTS) == 1
+    assert "Không đạt: 9/11 thành viên đồng ý = 81,8 % không ≥ 90 %" in page  # Hồ Văn Lâm
+    assert "Đạt: 9/11 thành viên đồng ý = 81,8 % &gt; 50 %" not in page
+
+    # In English the tables are rendered in English, not served from the Vietnamese ones.
+    assert post(member, "/lang", {"lang": "en"}).status_code == 302
+    with watched(board_day) as (templates, _statements):
+        english = text(member.get(url))
+    assert templates.count(RESULTS) == 1 and 'data-label="Order"' in english
+
+
+def test_the_results_of_2000_candidates_show_every_one_and_a_bar_per_number_of_votes(board_day, as_user):
+    from ntm_intranet.scale import seed_session
+
+    large = seed_session(2000, members=15, criteria=5)
+    page = as_user("noivu").get(f"/sessions/{large}/results")
+    html = text(page)
+    assert page.status_code == 200
+    assert html.count('<th scope="row"') == 2000 and "Người được đề nghị 2000" in html  # every one, to print
+    chart = html[html.index("<svg"):html.index("</svg>")]
+    assert 'aria-label="Số hồ sơ theo số phiếu đồng ý"' in chart
+    assert chart.count("<rect") == 16  # 15 agree votes down to none, not 2,000 bars
+    assert sum(int(n) for n in re.findall(r'class="chart-value">(\d+) hồ sơ<', chart)) == 2000
+    # About 0.6 KB a candidate (a bar and a row of 1 KB before): the weight of the page is its rows.
+    assert len(page.data) < 2000 * 700, len(page.data)
 
 
 def test_a_member_gets_no_ballot_on_himself(board_day, as_user):

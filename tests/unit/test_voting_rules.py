@@ -131,6 +131,17 @@ def test_threshold_labels():
     assert Threshold(Fraction(2, 3), strict=True).label == "> 66,7 %"
 
 
+def test_the_chart_of_many_candidates_counts_them_per_number_of_agree_votes():
+    levels = rules.agree_levels([15, 8, 8, 7, 0, 8], 15, MORE_THAN_HALF)
+    assert [level.agree for level in levels] == list(range(15, -1, -1))  # every level, the empty ones too
+    counts = {level.agree: level.count for level in levels}
+    assert (counts[15], counts[8], counts[7], counts[0], counts[14]) == (1, 3, 1, 1, 0)
+    assert sum(counts.values()) == 6
+    passing = {level.agree for level in levels if level.passed}
+    assert passing == set(range(8, 16))  # 8/15 = 53,3 % > 50 %; 7/15 = 46,7 % is not
+    assert levels[15 - 7].explanation == "Không đạt: 7/15 thành viên đồng ý = 46,7 % không > 50 %"
+
+
 def test_vietnamese_numbers_use_a_decimal_comma():
     assert rules.vn_number(81.818) == "81,8"
     assert rules.vn_number(Fraction(200, 3), 2) == "66,67"
@@ -166,6 +177,16 @@ def test_strictly_more_is_never_easier_than_at_least(votes, share):
     agree, members = votes
     if rules.passes(agree, members, Threshold(Fraction(share, 100), strict=True)):
         assert rules.passes(agree, members, Threshold(Fraction(share, 100), strict=False))
+
+
+@given(votes=st.lists(st.integers(0, 40), max_size=200), members=st.integers(1, 40), threshold=thresholds)
+def test_the_agree_levels_hold_every_candidate_once_and_agree_with_the_verdict(votes, members, threshold):
+    votes = [min(v, members) for v in votes]
+    levels = rules.agree_levels(votes, members, threshold)
+    assert len(levels) == members + 1 and sum(level.count for level in levels) == len(votes)
+    for level in levels:
+        assert level.count == votes.count(level.agree)
+        assert level.passed is rules.passes(level.agree, members, threshold)
 
 
 @given(votes=agree_and_members(), threshold=thresholds)
