@@ -203,15 +203,21 @@ def make_pdf(path: Path, megabytes: int) -> None:
         for _ in range(megabytes):
             fh.write(os.urandom(MB))
         fh.write(b"\n%%EOF\n")
+        # On disk before anything is timed: its own writeback would otherwise run during `cp` and the upload.
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def time_cp(source: Path, folder: Path, runs: int = 3) -> tuple[float, float]:
-    """Median seconds of `cp` of the file into the folder, and of `cp` followed by `sync` of the copy."""
+    """Median seconds of `cp` of the file into the folder, and of `cp` followed by `sync` of the copy.
+
+    --reflink=never: on a copy-on-write file system (Btrfs, XFS) GNU cp would otherwise clone the file
+    without copying a byte."""
     plain, synced = [], []
     for i in range(runs):
         target = folder / f"cp-{i}.pdf"
         began = time.perf_counter()
-        subprocess.run(["cp", str(source), str(target)], check=True)  # noqa: S603, S607
+        subprocess.run(["cp", "--reflink=never", str(source), str(target)], check=True)  # noqa: S603, S607
         plain.append(time.perf_counter() - began)
         subprocess.run(["sync", str(target)], check=True)  # noqa: S603, S607
         synced.append(time.perf_counter() - began)
@@ -328,7 +334,8 @@ def report(rows: list[Row], facts: dict, targets: list[tuple[str, str, bool]], i
               f"Upload of {UPLOAD_MB} MB: {facts['upload_seconds']:.2f} s ({facts['upload_mbps']:.0f} MB/s, HTTP "
               f"{facts['upload_status']}); `cp` of the same file on the same disk {facts['cp_seconds']:.2f} s "
               f"({facts['cp_mbps']:.0f} MB/s; with `sync` {facts['cp_sync_seconds']:.2f} s): "
-              f"{100 * facts['upload_ratio']:.0f} % of `cp`. Worker memory growth: "
+              f"{100 * facts['upload_ratio']:.0f} % of `cp`, {100 * facts['upload_sync_ratio']:.0f} % of `cp` + `sync` "
+              f"(the upload fsyncs the file before it is stored; `cp` alone does not). Worker memory growth: "
               f"{facts['upload_growth'] / MB:.1f} MB (largest worker before: {facts['rss_before'] / MB:.0f} MB; "
               f"sampled every 5 ms and read from VmHWM).", "",
               f"Transferred (gzip): board first visit {facts['weights']['board_first_visit'] / 1024:.1f} KB "
@@ -427,7 +434,7 @@ def _run(work: Path, database: str, scenarios, info: dict) -> int:
         facts.update(upload_seconds=seconds, upload_status=status, upload_growth=growth, rss_before=rss_before,
                      cp_seconds=cp_seconds,
                      cp_sync_seconds=cp_sync_seconds, upload_mbps=size / seconds, cp_mbps=size / cp_seconds,
-                     upload_ratio=cp_seconds / seconds)
+                     upload_ratio=cp_seconds / seconds, upload_sync_ratio=cp_sync_seconds / seconds)
         if "Traceback" in app.log():
             say(f"Server errors: see {app.log_path} (BENCH_KEEP=1 keeps it)")
     info["load_after"] = load_average()
@@ -444,7 +451,8 @@ def _run(work: Path, database: str, scenarios, info: dict) -> int:
         (f"session results ({NOMINATIONS:,} × {MEMBERS} × 5) < 1 s", f"{facts['results_solo'] * 1000:.0f} ms alone",
          facts["results_solo"] < 1),
         (f"upload {UPLOAD_MB} MB: memory growth < 32 MB", f"{growth / MB:.1f} MB", growth < 32 * MB and status == 302),
-        (f"upload {UPLOAD_MB} MB: ≥ 30 % of cp", f"{100 * facts['upload_ratio']:.0f} %",
+        (f"upload {UPLOAD_MB} MB: ≥ 30 % of cp",
+         f"{100 * facts['upload_ratio']:.0f} % ({100 * facts['upload_sync_ratio']:.0f} % of cp + sync)",
          facts["upload_ratio"] >= 0.3 and status == 302),
         ("board first visit < 150 KB", f"{facts['weights']['board_first_visit'] / 1024:.1f} KB",
          facts["weights"]["board_first_visit"] < 150 * 1024),

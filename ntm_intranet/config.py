@@ -88,6 +88,11 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "NTM_LOGIN_LIMIT": os.environ.get("NTM_LOGIN_LIMIT", "5 per minute;30 per hour"),
         "NTM_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+        # What a killed upload left in <upload dir>/tmp goes at start once untouched this long (storage.sweep_tmp).
+        "NTM_TMP_MAX_AGE_SECONDS": float(os.environ.get("NTM_TMP_MAX_AGE_SECONDS", "3600")),
+        # Tests only (faults.py): pause at these points so a test can kill the server there. Never in production.
+        "NTM_TEST_FAULT_PAUSE": os.environ.get("NTM_TEST_FAULT_PAUSE", ""),
+        "NTM_TEST_FAULT_PAUSE_SECONDS": float(os.environ.get("NTM_TEST_FAULT_PAUSE_SECONDS", "60")),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock
+from .. import audit, clock, faults
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..nominations.models import AwardForm, BoardMember, Nomination, NominationStatus, ScoringCriterion
@@ -268,6 +268,7 @@ def _record_sheet(session: BoardSession, user_id: int, choices, written: bool) -
         # The audit says that a sheet was cast, never by whom with what: the who is vote_record's.
         audit.record("ballot_sheet_cast", object_type="session", object_id=session.id,
                      summary=f"{len(choices)} ballots" + (" (written opinion)" if written else ""))
+        faults.pause("ballot")  # test-only, off unless NTM_TEST_FAULT_PAUSE says so: see faults.py
         db.session.commit()
     except VotingError:
         db.session.rollback()

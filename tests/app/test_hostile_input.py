@@ -6,7 +6,8 @@
 2. A text starting with = + - @ is never a formula in an Excel export: only the intended totals are.
 3. Uploads: executables, HTML and SVG under a document's name, polyglots, zip bombs, macros, empty and
    oversized files are refused on both upload routes (a unit's report and a nomination's dossier) with a
-   Vietnamese message, a 4xx and nothing left behind; hostile file names are cleaned; downloads are
+   Vietnamese message, a 4xx and nothing left behind; so are file names with a path, a control or
+   invisible character or over 255 characters (markup in a name is kept, as text); downloads are
    attachments that a browser never sniffs.
 4. Web defaults: the headers on every kind of response, Secure cookies when configured, CSRF on htmx,
    a fresh session at login, the password policy.
@@ -46,12 +47,16 @@ from ntm_intranet.voting.models import BoardSession
 from .. import factories
 from ..conftest import PASSWORD, csrf_token, login, post
 from .test_uploads import (
+    CONTROL_REFUSED,
     DOCM_CONTENT_TYPES,
     DOCUMENT_XML,
     EMPTY,
     MACRO,
     NOT_A_DOCUMENT,
+    PATH_REFUSED,
+    PDF_ACTIVE,
     TOO_BIG,
+    TOO_LONG_NAME,
     WORD_CONTENT_TYPES,
     ZIP_BOMB,
     alerts,
@@ -299,8 +304,13 @@ HOSTILE_FILES = {
     "zip-bomb": (zip_bomb, "Báo cáo tổng kết.docx", ZIP_BOMB),
     "zip-bomb-lying-about-its-size": (lying_zip_bomb, "Báo cáo tổng kết.docx", ZIP_BOMB),
     "empty": (lambda: b"", "Báo cáo tổng kết.pdf", EMPTY),
+    "pdf-running-javascript": (lambda: pdf_bytes(catalog_extra=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> "),
+                               "Tờ trình.pdf", PDF_ACTIVE),
+    "pdf-launching-an-embedded-exe": (lambda: pdf_bytes(catalog_extra=b"/OpenAction << /S /Launch /F (a.exe) >> "
+                                                        b"/Names << /EmbeddedFiles << /Names [(a.exe) 9 0 R] >> >> "),
+                                      "Tờ trình.pdf", PDF_ACTIVE),
     "right-to-left-override-hiding-exe": (pdf_bytes, "Báo cáo\u202efdp.exe",
-                                          "Tên tệp “Báo cáofdp.exe” không khớp với nội dung"),
+                                          "Tên tệp “Báo cáo�fdp.exe” " + CONTROL_REFUSED),
 }
 
 
@@ -363,48 +373,56 @@ def test_a_zip_bomb_is_judged_without_unpacking_it(routes, upload_dir, monkeypat
     assert unpacked[0] < 64 * 1024
 
 
-# Hostile file names: cleaned, never refused for the name alone ---------------------------------------
+# Hostile file names: a browser sends the bare name, so a path, a control or invisible character or an
+# overlong name is refused on both routes (never mended); markup in a name is only ever text --------------
 
-# (how the browser sends it, the name kept)
-HOSTILE_NAMES = {
-    "unix-path": ('filename="../../etc/passwd.pdf"', "passwd.pdf"),
-    "windows-path": ("filename*=UTF-8''..%5C..%5Cx.pdf", "x.pdf"),
-    "nul-and-controls": ("filename*=UTF-8''B%C3%A1o%00c%C3%A1o%07%1B%0D%0Ax.pdf", "Báocáo x.pdf"),
-    "right-to-left-override": ("filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%E2%80%AEfdp.pdf", "Biên bảnfdp.pdf"),
-    "html": ('filename="<img src=x onerror=alert(1)>.pdf"', "<img src=x onerror=alert(1)>.pdf"),
+# (how a script sends it, the message)
+REFUSED_NAMES = {
+    "unix-path": ('filename="../../etc/passwd.pdf"', PATH_REFUSED),
+    "windows-path": ("filename*=UTF-8''..%5C..%5Cx.pdf", PATH_REFUSED),
+    "nul-and-controls": ("filename*=UTF-8''B%C3%A1o%00c%C3%A1o%07%1B%0D%0Ax.pdf", CONTROL_REFUSED),
+    "right-to-left-override": ("filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%E2%80%AEfdp.pdf", CONTROL_REFUSED),
+    "header-injection": ("filename*=UTF-8''B%C3%A1o%20c%C3%A1o%0D%0ASet-Cookie%3A%20x%3D1%0D%0A%0D%0A.pdf",
+                         CONTROL_REFUSED),
+    "overlong": ("filename*=UTF-8''" + quote("Tờ trình đề nghị khen thưởng hộ gia đình tiêu biểu " * 6, safe="")
+                 + ".pdf", TOO_LONG_NAME),
 }
 
 
-@pytest.mark.parametrize("case", list(HOSTILE_NAMES))
-def test_a_hostile_file_name_is_cleaned_on_the_nomination_route(routes, upload_dir, case):
-    disposition, kept = HOSTILE_NAMES[case]
+@pytest.mark.parametrize("case", list(REFUSED_NAMES))
+def test_a_hostile_file_name_is_refused_on_both_upload_routes_and_leaves_nothing_behind(routes, upload_dir, case):
+    disposition, message = REFUSED_NAMES[case]
+    for route in routes:
+        before = Snapshot(upload_dir)
+        response = route.send_raw(pdf_bytes(route.name), disposition)
+        page = assert_refused(route, response, message)
+        before.assert_unchanged()
+        assert files_in(upload_dir) == set()
+        assert not (upload_dir.parent / "etc").exists()
+        assert "\u202e" not in page and "\x00" not in page
+        assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("x=")]
+
+
+def test_markup_in_a_file_name_is_kept_as_text_on_the_nomination_route(routes, upload_dir):
+    kept = "<img src=x onerror=alert(1)>.pdf"
     route = routes[1]
-    response = route.send_raw(pdf_bytes(), disposition)
+    response = route.send_raw(pdf_bytes(), f'filename="{kept}"')
     assert response.status_code == 302, alerts(response.get_data(as_text=True))
     [row] = route.rows()
     assert row.original_name == kept
-    assert not (upload_dir.parent / "etc").exists() and files_in(upload_dir) == {f"{row.sha256[:2]}/{row.sha256}"}
+    assert files_in(upload_dir) == {f"{row.sha256[:2]}/{row.sha256}"}
     page = route.client.get(response.location).get_data(as_text=True)
     assert f">{escaped(kept)}</a>" in page
-    assert_no_raw_payload(page, case)
+    assert_no_raw_payload(page, "markup in a file name")
     download = route.download(row)
     assert disposition_name(download) == kept
     download.close()
 
 
-def test_an_overlong_file_name_is_shortened_on_the_nomination_route(routes, upload_dir):
-    route = routes[1]
-    filename = ("Tờ trình đề nghị khen thưởng hộ gia đình tiêu biểu trong xây dựng nông thôn mới " * 6)[:320] + ".pdf"
-    assert route.send(pdf_bytes(), filename).status_code == 302
-    [row] = route.rows()
-    assert len(row.original_name) <= 255 and row.original_name.endswith(".pdf")
-    assert filename.startswith(row.original_name[:-4].rstrip())
-
-
-# Names a script may send (RFC 5987 `filename*`, percent-encoded), made to break the download's header.
+# Names a script may send (RFC 5987 `filename*`, percent-encoded), made to break the download's header with
+# quotes and semicolons (line breaks are refused above).
 HEADER_BREAKING_NAMES = {
     "filename*=UTF-8''a%22%3B%20filename%3D%22evil.html.pdf": 'a"; filename="evil.html.pdf',
-    "filename*=UTF-8''B%C3%A1o%20c%C3%A1o%0D%0ASet-Cookie%3A%20x%3D1%0D%0A%0D%0A.pdf": "Báo cáo Set-Cookie: x=1 .pdf",
     "filename*=UTF-8''T%E1%BB%9D%20tr%C3%ACnh%20%22s%E1%BB%91%201%22%3B%20x%3Dy.pdf": 'Tờ trình "số 1"; x=y.pdf',
 }
 
