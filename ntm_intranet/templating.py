@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from flask import Flask, current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -102,9 +104,7 @@ def register(app: Flask) -> None:
 
     @app.template_filter("state_text")
     def _state_text(state, kind: str = "report") -> str:
-        from .exports.texts import state_text
-
-        return state_text(state, kind)
+        return _said(state, kind, str(get_locale()))
 
     @app.template_global()
     def unread_notifications() -> int:
@@ -132,3 +132,12 @@ def register(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "languages": current_app.config["NTM_LANGUAGES"],
         }
+
+
+@functools.lru_cache(maxsize=4096)
+def _said(state, kind: str, locale: str) -> str:
+    """A state's words in a language: a pure function of them (states are frozen values), so a board of
+    thousands of rows, among which a few hundred distinct states, asks Babel once for each."""
+    from .exports.texts import state_text
+
+    return state_text(state, kind)

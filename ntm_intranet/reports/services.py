@@ -368,13 +368,14 @@ def _board_rows(campaign: Campaign, today: date, district: int | None):
     stamp = _board_stamp(campaign, today)
     hit = cache.get(key)
     if hit is not None and hit[0] == stamp:
-        return hit[1], hit[2]
+        return hit[1], hit[2], hit[3]
     rows, shares = _compute_board_rows(campaign, today, district)
+    views: dict = {}  # filtered and sorted views of these rows, kept with them (see board())
     with lock:  # a threaded server: one writer of the dict at a time
         if key not in cache and len(cache) >= _BOARD_CACHE_SIZE:
             cache.pop(next(iter(cache)))
-        cache[key] = (stamp, rows, shares)
-    return rows, shares
+        cache[key] = (stamp, rows, shares, views)
+    return rows, shares, views
 
 
 def _compute_board_rows(campaign: Campaign, today: date, district: int | None):
@@ -418,26 +419,38 @@ def board(campaign: Campaign, today: date, kind: str | None = None, state: str |
     """Every unit of the board's kinds with its state on the report and meeting milestones; `district`
     keeps the units under one district (the drill-down of the province roll-up)."""
     which = which if which in ("report", "meeting") else "report"
-    rows, shares = _board_rows(campaign, today, district)
-    rows = list(rows)  # the cached list stays as it is
-    if kind in BOARD_KINDS:
+    kind = kind if kind in BOARD_KINDS else None
+    state = state if state in rules.ORDER else None
+    sort = sort if sort == "late" else "name"
+    all_rows, shares, views = _board_rows(campaign, today, district)
+    # Filtering and sorting 10,000 rows costs more than drawing a page of them: each view (at most a few
+    # hundred combinations of the filters) is worked out once per state of the data and kept beside it.
+    view = views.get((kind, state, which, sort))
+    if view is None:
+        view = views[(kind, state, which, sort)] = _board_view(all_rows, kind, state, which, sort)
+    rows, counts = view
+    total = len(rows)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    rows = list(rows[(page - 1) * per_page: page * per_page] if paginate else rows)  # the kept view stays as it is
+    return Board(rows, total, page, pages, dict(counts), shares,
+                 {"kind": kind or "", "state": state or "", "which": which, "sort": sort, "district": district})
+
+
+def _board_view(rows, kind: str | None, state: str | None, which: str, sort: str) -> tuple[tuple, dict[str, int]]:
+    """The rows of one kind (or all), their counts per state, then those in one state (or all), sorted."""
+    if kind is not None:
         rows = [r for r in rows if r.kind == kind]
     counts: dict[str, int] = {}
     for row in rows:
         current = row.state(which)
         if current is not None:
             counts[current.code] = counts.get(current.code, 0) + 1
-    if state in rules.ORDER:
+    if state is not None:
         rows = [r for r in rows if r.state(which) is not None and r.state(which).code == state]
     if sort == "late":
-        rows.sort(key=lambda r: -(r.state(which).urgency if r.state(which) else -1))
-    total = len(rows)
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
-    if paginate:
-        rows = rows[(page - 1) * per_page: page * per_page]
-    return Board(rows, total, page, pages, counts, shares,
-                 {"kind": kind or "", "state": state or "", "which": which, "sort": sort, "district": district})
+        rows = sorted(rows, key=lambda r: -(r.state(which).urgency if r.state(which) else -1))
+    return tuple(rows), counts
 
 
 @dataclass
