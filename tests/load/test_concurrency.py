@@ -184,7 +184,8 @@ def test_fifty_concurrent_clients_cause_no_server_error_and_every_write_is_count
         assert actions["report_returned"] == done["reviews_return"]
         for sha in db.session.execute(db.select(ReportFile.sha256)).scalars():
             assert path_for(sha).exists(), f"file {sha} has a row but no bytes"
-        assert not list((uploads / "tmp").glob("*")), "temporary upload files were left behind"
+        left = [path for path in (uploads / "tmp").rglob("*") if path.is_file()]  # tmp/pending is a folder
+        assert not left, f"temporary upload files or pending marks were left behind: {left}"
         # Reviews: the status every dossier ends in is the one its last audited change gave it.
         last = {}
         for object_id, after_values in db.session.execute(
