@@ -70,17 +70,30 @@ def line_amount(quantity: int, unit_price: int, *, allow_zero: bool = False) -> 
     return quantity * unit_price
 
 
+class Appraised:
+    """A budget line finance may have changed: `amount` as proposed, `adjusted_amount` as appraised (None:
+    unchanged). Shared by the rules' Line, the page's LineView and the exports' EstimateRow."""
+
+    amount: int
+    adjusted_amount: int | None
+
+    @property
+    def adjusted(self) -> bool:
+        return self.adjusted_amount is not None
+
+    @property
+    def effective(self) -> int:
+        """What counts: the appraised amount when finance changed the line, else the proposed one."""
+        return self.amount if self.adjusted_amount is None else self.adjusted_amount
+
+
 @dataclass(frozen=True)
-class Line:
+class Line(Appraised):
     """A budget line as the rules see it: the proposal and, when finance changed it, the appraisal."""
 
     amount: int
     source: str = ""
     adjusted_amount: int | None = None
-
-    @property
-    def effective(self) -> int:
-        return self.amount if self.adjusted_amount is None else self.adjusted_amount
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def save_layout(conference: Conference, layout: dict[str, int]) -> None:
 
 
 @dataclass
-class LineView:
+class LineView(rules.Appraised):
     """A line as the page and the exports show it: stored, or the award line computed live."""
 
     number: int
@@ -172,14 +172,6 @@ class LineView:
     comment: str = ""
     adjusted_by: str = ""
     adjusted_at: datetime | None = None
-
-    @property
-    def adjusted(self) -> bool:
-        return self.adjusted_amount is not None
-
-    @property
-    def effective(self) -> int:
-        return self.amount if self.adjusted_amount is None else self.adjusted_amount
 
     @property
     def is_award(self) -> bool:

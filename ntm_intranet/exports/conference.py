@@ -138,7 +138,7 @@ def _two_signatures(doc, width, left: list[tuple[str, bool, bool]], right: list[
 
 
 @dataclass(frozen=True)
-class EstimateRow:
+class EstimateRow(rules.Appraised):
     stt: int
     item: str
     unit: str
@@ -151,14 +151,6 @@ class EstimateRow:
     adjusted_unit_price: int | None = None
     adjusted_amount: int | None = None
     comment: str = ""
-
-    @property
-    def adjusted(self) -> bool:
-        return self.adjusted_amount is not None
-
-    @property
-    def effective(self) -> int:
-        return self.amount if self.adjusted_amount is None else self.adjusted_amount
 
     @property
     def remark(self) -> str:
