@@ -433,6 +433,7 @@ class Incoming(io.BufferedRandom):
         _mark_pending(final)
         os.replace(self.path, final)
         self.path = None
+        _fsync_folder(final.parent)  # the new name is durable too, not only the bytes
         return True
 
     def close(self) -> None:
@@ -442,6 +443,20 @@ class Incoming(io.BufferedRandom):
             path, self.path = getattr(self, "path", None), None
             if path is not None:
                 path.unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """After a rename, fsync the folder that holds the new name (POSIX; elsewhere nothing to do)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # a file system that cannot sync a folder: the bytes are synced already
+    finally:
+        os.close(fd)
 
 
 class UploadRequest(Request):

@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import random
+import stat
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -84,6 +85,25 @@ def test_a_large_upload_is_written_once_straight_into_the_store_leaving_one_file
     assert (upload_dir / sha[:2] / sha).read_bytes() == data
     assert tmp_is_empty(upload_dir)
     assert len(incomings) == 1 and incomings[0].path is None  # renamed into the store, not deleted
+
+
+def test_a_stored_file_is_synced_to_disk_and_so_is_its_new_name(reporter, upload_dir, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        info = os.fstat(fd)
+        synced.append("folder" if stat.S_ISDIR(info.st_mode) else info.st_size)
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    data = big_pdf(1)
+
+    assert send(reporter, data, "Báo cáo.pdf").status_code == 302
+
+    # The bytes before the rename (else a power cut could leave a named but empty file), then the folder
+    # that holds the new name (else the name itself could be lost).
+    assert synced[-2:] == [len(data), "folder"]
 
 
 def test_an_upload_over_the_cap_never_has_more_than_the_cap_on_disk_and_leaves_nothing(
