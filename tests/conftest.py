@@ -127,6 +127,15 @@ def login(client, username, password=PASSWORD):
 
 
 @pytest.fixture
+def upload_dir(app, tmp_path) -> Path:
+    """A fresh upload folder for the test, so that 'stored once' and 'nothing left behind' are exact."""
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    app.config["NTM_UPLOAD_DIR"] = str(folder)
+    return folder
+
+
+@pytest.fixture
 def demo(app):
     """The demo of plan 76/KH-UBND (units, criteria, campaign, one account per role and unit)."""
     from ntm_intranet.seed import load_demo

@@ -18,12 +18,7 @@ GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(app, tmp_path) -> Path:
-    folder = tmp_path / "uploads"
-    folder.mkdir()
-    app.config["NTM_UPLOAD_DIR"] = str(folder)
-    return folder
+pytestmark = pytest.mark.usefixtures("upload_dir")  # each test its own upload folder (tests/conftest.py)
 
 
 def test_a_page_is_gzipped_when_the_client_accepts_it(app, client):

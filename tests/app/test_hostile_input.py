@@ -109,14 +109,6 @@ def assert_no_raw_payload(html: str, where: str) -> None:
 # =====================================================================================================
 
 
-@pytest.fixture
-def upload_dir(app, tmp_path) -> Path:
-    folder = tmp_path / "uploads"
-    folder.mkdir()
-    app.config["NTM_UPLOAD_DIR"] = str(folder)
-    return folder
-
-
 def _unit_id(code: str) -> int:
     return db.session.execute(db.select(Unit.id).filter_by(code=code)).scalar_one()
 

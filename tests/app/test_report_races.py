@@ -28,12 +28,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 STALE = "Hồ sơ vừa được thay đổi ở nơi khác"
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(app, tmp_path):
-    folder = tmp_path / "uploads"
-    folder.mkdir()
-    app.config["NTM_UPLOAD_DIR"] = str(folder)
-    return folder
+pytestmark = pytest.mark.usefixtures("upload_dir")  # each test its own upload folder (tests/conftest.py)
 
 
 def unit_id(code: str) -> int:

@@ -25,12 +25,7 @@ from .test_uploads import REPORTER, TOO_BIG, assert_refused, files_in, pdf_bytes
 MARKUP = "có chứa mã HTML hoặc JavaScript ẩn bên trong: không nhận."
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(app, tmp_path):
-    folder = tmp_path / "uploads"
-    folder.mkdir()
-    app.config["NTM_UPLOAD_DIR"] = str(folder)
-    return folder
+pytestmark = pytest.mark.usefixtures("upload_dir")  # each test its own upload folder (tests/conftest.py)
 
 
 @pytest.fixture

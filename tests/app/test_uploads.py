@@ -152,13 +152,7 @@ def zip_bomb() -> bytes:
 # Helpers ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(app, tmp_path) -> Path:
-    """Each test gets its own upload folder, so 'stored once' and 'nothing left' are exact."""
-    folder = tmp_path / "uploads"
-    folder.mkdir()
-    app.config["NTM_UPLOAD_DIR"] = str(folder)
-    return folder
+pytestmark = pytest.mark.usefixtures("upload_dir")  # each test its own upload folder (tests/conftest.py)
 
 
 @pytest.fixture
