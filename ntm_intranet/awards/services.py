@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from .. import audit, clock
 from ..campaigns.models import Campaign
@@ -27,20 +28,29 @@ def base_salary_on(day: date) -> BaseSalary | None:
                               .order_by(BaseSalary.effective_from.desc())).scalars().first()
 
 
+# What the list's page, its documents and the conference read of an entry: the nomination's own columns
+# and the award form. The nomination's unit (with its parent), proposed form and account stay unloaded
+# until asked for: with them, 2,000 entries brought 32,000 objects and half the award page's time.
+_ENTRIES = selectinload(AwardList.entries).options(
+    joinedload(AwardEntry.nomination).options(lazyload("*")), joinedload(AwardEntry.form))
+
+
 def current_list(campaign: Campaign) -> AwardList | None:
     """The latest revision (draft or approved)."""
-    return db.session.execute(db.select(AwardList).filter_by(campaign_id=campaign.id)
+    return db.session.execute(db.select(AwardList).filter_by(campaign_id=campaign.id).options(_ENTRIES)
                               .order_by(AwardList.revision.desc())).scalars().first()
 
 
 def approved_list(campaign: Campaign) -> AwardList | None:
     return db.session.execute(db.select(AwardList).filter_by(campaign_id=campaign.id, status="approved")
-                              .order_by(AwardList.revision.desc())).scalars().first()
+                              .options(_ENTRIES).order_by(AwardList.revision.desc())).scalars().first()
 
 
 def latest_closed_session(campaign: Campaign) -> BoardSession | None:
+    """The session a list is proposed from; its agenda (thousands of items) is loaded only if asked for."""
     return db.session.execute(db.select(BoardSession).filter_by(campaign_id=campaign.id,
                                                                 status=SessionStatus.CLOSED.value)
+                              .options(lazyload(BoardSession.items))
                               .order_by(BoardSession.closed_at.desc())).scalars().first()
 
 

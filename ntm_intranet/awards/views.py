@@ -40,8 +40,9 @@ def _campaign():
 
 def _page(status: int = 200, error: str | None = None):
     campaign = _campaign()
-    approved = services.approved_list(campaign)
     current = services.current_list(campaign)
+    # The latest revision is the approved one unless a revision is being drawn up: one load, not two.
+    approved = current if current is not None and current.status == "approved" else services.approved_list(campaign)
     draft = current if current is not None and current.status == "draft" else None
     is_chair = current_user.has_role(Role.CHAIR)
     sections, total = services.grouped(approved) if approved else ([], 0)

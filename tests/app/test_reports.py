@@ -6,7 +6,7 @@ import io
 import re
 import socket
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from html import unescape
 
 import pytest
@@ -441,3 +441,33 @@ def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_u
     assert drill.status_code == 200 and "Tiến độ nộp báo cáo tổng kết: UBND huyện Đakrông" in text
     assert "Xã Triệu Nguyên" in text and "Phòng thử" not in text and "Xã thử" not in text
     assert as_user("bc-19567").get("/board/districts").status_code == 403
+
+
+def test_the_award_list_page_costs_the_same_number_of_queries_for_5_or_2000_names(demo_reports, as_user):
+    from ntm_intranet.auth.models import User
+    from ntm_intranet.awards import services as awards
+    from ntm_intranet.campaigns.services import active_campaign
+    from ntm_intranet.scale import seed_session
+    from ntm_intranet.voting.models import BoardSession
+
+    reader = as_user("chutich")
+
+    def approved_from(candidates: int, number: str, hour: int) -> int:
+        session = db.session.get(BoardSession, seed_session(candidates, members=15, criteria=5))
+        session.closed_at = datetime(2015, 7, 10, hour)  # the latest closed session: the list comes from it
+        db.session.commit()
+        campaign = active_campaign()
+        chair = db.session.execute(db.select(User).filter_by(username="chutich")).scalar_one()
+        award_list = awards.propose(campaign, chair)
+        awards.approve(award_list, campaign, number, date(2015, 7, 15), chair)
+        return len([e for e in award_list.entries if not e.struck])
+
+    small = approved_from(5, "01/QĐ-UBND", 8)
+    with count_queries() as few:
+        assert reader.get("/awards").status_code == 200
+    large = approved_from(2000, "02/QĐ-UBND", 9)
+    with count_queries() as many:
+        page = reader.get("/awards")
+    assert page.status_code == 200 and "02/QĐ-UBND" in page.get_data(as_text=True)
+    assert 0 < small < 10 and large > 100, (small, large)
+    assert len(many) == len(few), (len(few), len(many))
