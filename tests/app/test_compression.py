@@ -12,6 +12,7 @@ from flask import send_file
 from ntm_intranet.auth.access import public
 from ntm_intranet.compression import MIN_SIZE
 
+from ..conftest import without_tokens
 from .test_uploads import pdf_bytes, rows, send
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
@@ -28,7 +29,7 @@ def test_a_page_is_gzipped_when_the_client_accepts_it(app, client):
     assert zipped.status_code == 200
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert int(zipped.headers["Content-Length"]) == len(zipped.get_data()) < len(plain.get_data())
-    assert gzip.decompress(zipped.get_data()).decode() == plain.get_data(as_text=True)
+    assert without_tokens(gzip.decompress(zipped.get_data()).decode()) == without_tokens(plain.get_data(as_text=True))
     assert "Accept-Encoding" in zipped.headers["Vary"] and "HX-Request" in zipped.headers["Vary"]
 
 
