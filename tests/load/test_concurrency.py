@@ -19,8 +19,7 @@ from datetime import date
 
 import pytest
 
-from bench.harness import Server, flask, throwaway_postgres
-from tests.conftest import DATABASE_URL
+from bench.harness import Server, flask
 
 from .workload import Coordinator, Member, Reader, Reporter, Schedule
 
@@ -31,15 +30,6 @@ WORKERS = 4
 TODAY = "2015-06-27"  # the demo's reporting day: units on time, late, missing, returned
 SESSIONS = max(4, int(SECONDS))  # open board sessions for the members to vote in
 REPORTERS, SHARED_DOSSIERS, COORDINATORS, MEMBER_TWINS, READERS = 26, 4, 4, 3, 2
-
-
-@pytest.fixture
-def database_url(tmp_path):
-    if DATABASE_URL.startswith("postgresql"):
-        with throwaway_postgres(DATABASE_URL, "load") as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'load.sqlite3'}"
 
 
 def _seed(app, sessions: int) -> dict:

@@ -36,8 +36,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.harness import Server, flask, throwaway_postgres
-from tests.conftest import DATABASE_URL
+from bench.harness import Server, flask
 
 from .test_concurrency import _seed
 from .workload import Client, form_to
@@ -50,15 +49,6 @@ TODAY = "2015-06-27"
 MB = 1024 * 1024
 REPORT_NAME = "Báo cáo tổng kết giai đoạn 2011–2015.pdf"
 ABANDONED = 2 * 3600  # how old the killed upload's temporary file is made to look: past the sweep's hour
-
-
-@pytest.fixture
-def database_url(tmp_path):
-    if DATABASE_URL.startswith("postgresql"):
-        with throwaway_postgres(DATABASE_URL, "faults") as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'faults.sqlite3'}"
 
 
 class Instance:
