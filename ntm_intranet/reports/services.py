@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +17,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit, clock, mail, storage
+from .. import audit, clock, mail, memo, storage
 from ..campaigns.models import Campaign, Criterion, Milestone
 from ..extensions import db
 from ..org.models import Unit, UnitKind
@@ -361,21 +360,9 @@ def _board_rows(campaign: Campaign, today: date, district: int | None):
     Working out 10,000 units' states takes a good part of a second; the stamp query that tells whether
     anything changed takes milliseconds, so a board nobody has changed since is served from memory.
     """
-    from flask import current_app
-
-    lock, cache = current_app.extensions.setdefault(_BOARD_CACHE, (threading.Lock(), {}))
-    key = (campaign.id, district)
-    stamp = _board_stamp(campaign, today)
-    hit = cache.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1], hit[2], hit[3]
-    rows, shares = _compute_board_rows(campaign, today, district)
-    views: dict = {}  # filtered and sorted views of these rows, kept with them (see board())
-    with lock:  # a threaded server: one writer of the dict at a time
-        if key not in cache and len(cache) >= _BOARD_CACHE_SIZE:
-            cache.pop(next(iter(cache)))
-        cache[key] = (stamp, rows, shares, views)
-    return rows, shares, views
+    # the rows, the shares per kind, and the filtered and sorted views of them that board() keeps beside
+    return memo.kept(_BOARD_CACHE, (campaign.id, district), _board_stamp(campaign, today),
+                     lambda: (*_compute_board_rows(campaign, today, district), {}), _BOARD_CACHE_SIZE)
 
 
 def _compute_board_rows(campaign: Campaign, today: date, district: int | None):

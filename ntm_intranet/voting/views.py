@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import memo
 from ..auth.access import roles
 from ..auth.models import User
 from ..auth.roles import Role
@@ -281,21 +280,13 @@ def _results_html(session: BoardSession, campaign) -> Markup:
     query of milliseconds): 2,000 candidates are tallied and rendered once, not at every visit. The page
     around them (who is logged in, the buttons, the form's token) is rendered at every request.
     """
-    lock, cache = current_app.extensions.setdefault(_RESULTS_CACHE, (threading.Lock(), {}))
-    key = (session.id, str(get_locale()))
-    stamp = services.results_stamp(session, campaign)
-    hit = cache.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    rendered = render_template("voting/_results_groups.html", s=session, groups=services.results(session, campaign),
-                               kinds={kind.value: str(label) for kind, label in KIND_LABELS.items()},
-                               chart_rows=CHART_ROWS)
-    html = Markup(rendered)  # noqa: S704  (a template's output, escaped by Jinja's autoescape)
-    with lock:  # a threaded server: one writer of the dict at a time
-        if key not in cache and len(cache) >= _RESULTS_CACHE_SIZE:
-            cache.pop(next(iter(cache)))
-        cache[key] = (stamp, html)
-    return html
+    def draw() -> Markup:
+        return Markup(render_template(  # noqa: S704  (a template's output, escaped by Jinja's autoescape)
+            "voting/_results_groups.html", s=session, groups=services.results(session, campaign),
+            kinds={kind.value: str(label) for kind, label in KIND_LABELS.items()}, chart_rows=CHART_ROWS))
+
+    return memo.kept(_RESULTS_CACHE, (session.id, str(get_locale())), services.results_stamp(session, campaign),
+                     draw, _RESULTS_CACHE_SIZE)
 
 
 
