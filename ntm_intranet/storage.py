@@ -636,14 +636,9 @@ def sweep_pending(root: Path, max_age_seconds: float = TMP_MAX_AGE_SECONDS) -> i
     from sqlalchemy.exc import SQLAlchemyError
 
     from .extensions import db
-    from .nominations.models import NominationFile
-    from .reports.models import ReportFile
 
     try:
-        shas = [entry.name for entry in markers]
-        kept = set()
-        for model in (ReportFile, NominationFile):
-            kept.update(db.session.execute(db.select(model.sha256).filter(model.sha256.in_(shas))).scalars())
+        kept = _referenced([entry.name for entry in markers])
         db.session.rollback()
     except SQLAlchemyError as exc:
         db.session.rollback()
@@ -660,21 +655,27 @@ def sweep_pending(root: Path, max_age_seconds: float = TMP_MAX_AGE_SECONDS) -> i
     return removed
 
 
+def _referenced(shas: list[str]) -> set[str]:
+    """Which of these stored files a row refers to: a report's file or a nomination's (the same bytes
+    uploaded twice are stored once and shared)."""
+    from .extensions import db
+    from .nominations.models import NominationFile
+    from .reports.models import ReportFile
+
+    found: set[str] = set()
+    for model in (ReportFile, NominationFile):
+        found.update(db.session.execute(db.select(model.sha256).filter(model.sha256.in_(shas))).scalars())
+    return found
+
+
 def discard(stored: StoredFile) -> None:
     """Undo a store() whose database row could not be written.
 
     Only a file this upload created, and only while no row refers to its bytes: identical bytes stored
     at the same moment by another upload (a report, a nomination file) share the file.
     """
-    if not stored.created:
+    if not stored.created or _referenced([stored.sha256]):
         return
-    from .extensions import db
-    from .nominations.models import NominationFile
-    from .reports.models import ReportFile
-
-    for model in (ReportFile, NominationFile):
-        if db.session.execute(db.select(model.id).filter_by(sha256=stored.sha256).limit(1)).first():
-            return
     path_for(stored.sha256).unlink(missing_ok=True)
     (_pending_dir(upload_root()) / stored.sha256).unlink(missing_ok=True)
 
