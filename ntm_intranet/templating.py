@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime
 
 from flask import Flask, current_app
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -104,7 +102,9 @@ def register(app: Flask) -> None:
 
     @app.template_filter("state_text")
     def _state_text(state, kind: str = "report") -> str:
-        return _said(state, kind, str(get_locale()))
+        from .exports.texts import said
+
+        return said(state, kind)
 
     @app.template_global()
     def unread_notifications() -> int:
@@ -133,11 +133,3 @@ def register(app: Flask) -> None:
             "languages": current_app.config["NTM_LANGUAGES"],
         }
 
-
-@functools.lru_cache(maxsize=4096)
-def _said(state, kind: str, locale: str) -> str:
-    """A state's words in a language: a pure function of them (states are frozen values), so a board of
-    thousands of rows, among which a few hundred distinct states, asks Babel once for each."""
-    from .exports.texts import state_text
-
-    return state_text(state, kind)

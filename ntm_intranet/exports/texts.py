@@ -6,10 +6,11 @@ English; outside a request (or in a Vietnamese one) they are the Vietnamese sour
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..reports import rules
 
@@ -49,6 +50,17 @@ def state_text(state: rules.MilestoneState | None, kind: str = "report") -> str:
     if code == rules.ACCEPTED:
         return _("đã duyệt")
     return code
+
+
+def said(state: rules.MilestoneState | None, kind: str = "report") -> str:
+    """state_text, looked up once per state, kind and language: states are frozen values, and a board of
+    thousands of rows holds a few hundred distinct ones, so Babel is asked once for each."""
+    return _said(state, kind, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _said(state, kind: str, locale: str) -> str:
+    return state_text(state, kind)
 
 
 def _meeting_text(state: rules.MilestoneState) -> str:

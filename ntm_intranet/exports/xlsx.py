@@ -6,7 +6,6 @@ memory). Each function returns the finished file as bytes.
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 
 from flask_babel import force_locale
@@ -18,7 +17,7 @@ from ..reports import rules
 from ..reports.models import STATUS_LABELS, Status
 from . import sheet as xl
 from .cells import MONEY_FIELDS, any_counted, commune_status, counted, figure_rows, safe_text
-from .texts import dmy, state_text
+from .texts import dmy, said
 
 DISTRICT = "UBND HUYỆN ĐAKRÔNG"
 KM_FORMAT = "#,##0.000"
@@ -82,7 +81,6 @@ def board_xlsx(board, campaign, today: date) -> bytes:
 def _board_xlsx(board, campaign, today: date) -> bytes:
     rows = board.rows
     kinds = {r.kind: _kind_label(r.kind) for r in rows}
-    said = functools.lru_cache(maxsize=None)(state_text)  # a few hundred distinct states among many rows
     status_texts = [said(r.report) for r in rows] + [said(r.meeting, "meeting") for r in rows]
     widths = [6, xl.fit((r.code for r in rows), 10, 16), xl.fit((r.name for r in rows), 24, 40),
               xl.fit(kinds.values(), 12, 30), 13, xl.fit(status_texts, 20, 32), 13,
