@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from .conference.views import bp as conference_bp
     from .main.views import bp as main_bp
     from .nominations.views import bp as nominations_bp
+    from .notifications.views import bp as notifications_bp
     from .org.views import bp as org_bp
     from .reports.views import bp as reports_bp
     from .voting.views import bp as voting_bp
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp, url_prefix="/admin")
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(nominations_bp)
     app.register_blueprint(voting_bp)

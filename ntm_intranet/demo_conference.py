@@ -12,6 +12,8 @@ from datetime import date, time
 
 from .auth.models import User
 from .campaigns.models import Campaign
+from .conference import estimate as budget
+from .conference import invitations as invites
 from .conference import services
 from .extensions import db
 
@@ -53,7 +55,7 @@ def load_demo_conference() -> int:
     for content, speaker, minutes in AGENDA:
         services.add_agenda_item(conference, {"content": content, "speaker": speaker, "minutes": minutes})
     for item, unit, quantity, price, note in LINES:
-        services.add_line(conference.estimate, {"item": item, "unit": unit, "quantity": quantity, "unit_price": price,
+        budget.add_line(conference.estimate, {"item": item, "unit": unit, "quantity": quantity, "unit_price": price,
                                                 "source": SOURCE, "note": note})
-    services.build_invitations(conference, campaign, coordinator)
+    invites.build_invitations(conference, campaign, coordinator)
     return len(LINES)

@@ -18,8 +18,8 @@ from . import audit, clock, storage
 from .auth.models import User
 from .campaigns.models import Campaign, Criterion, Milestone
 from .extensions import db
+from .notifications import services as notifications
 from .org.models import Unit
-from .reports import notifications
 from .reports.models import CriterionResult, Extension, Reminder, ReportFile, Status, Submission
 
 DEMO_DAY = date(2015, 6, 27)

@@ -3,20 +3,22 @@ and replies, the honours programme (run sheet) and the certificates."""
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, letterhead
 from ..auth.access import roles
 from ..auth.roles import Role
 from ..awards import services as awards
-from ..awards.views import FORMATS, export_name
 from ..campaigns import services as campaigns
 from ..extensions import db
-from . import rules, services
+from ..web import active_campaign as _campaign
+from ..web import send_document
+from . import documents, rules, services
+from . import estimate as budget
+from . import invitations as invites
+from . import programme as honours
 from .forms import AdjustForm, AgendaItemForm, AppraisalForm, ConferenceForm, GuestForm, LayoutForm, LineForm, ReplyForm
 from .models import BudgetLine, ConferenceAgendaItem, Invitation
 
@@ -29,14 +31,7 @@ OFFICES = (Role.COORDINATOR, Role.FINANCE, Role.CHAIR, Role.SECRETARY, Role.ADMI
 @bp.app_template_global()
 def unit_invitations(unit):
     """For the unit page: the conference's sent invitations this unit answers, or None."""
-    return services.unit_invitations(unit)
-
-
-def _campaign():
-    campaign = campaigns.active_campaign()
-    if campaign is None:
-        abort(404)
-    return campaign
+    return invites.unit_invitations(unit)
 
 
 def _conference(campaign=None):
@@ -66,10 +61,10 @@ def _index(status: int = 200, error: str | None = None, agenda_form=None):
         context["schedule"] = rules.schedule(conference.starts_at, [i.minutes for i in conference.agenda])
         context["agenda_form"] = agenda_form or AgendaItemForm(formdata=None)
         context["approved"] = awards.approved_list(campaign)
-        view = services.estimate_view(conference.estimate, context["approved"])
+        view = budget.estimate_view(conference.estimate, context["approved"])
         context["totals"] = view.totals
         context["estimate"] = conference.estimate
-        _groups, context["tally"] = services.grouped_invitations(services.invitations_of(conference))
+        _groups, context["tally"] = invites.grouped_invitations(invites.invitations_of(conference))
     return make_response(render_template("conference/index.html", **context), status)
 
 
@@ -151,12 +146,12 @@ def _estimate_page(status: int = 200, error: str | None = None, line_form=None):
     campaign = _campaign()
     conference = _conference(campaign)
     approved = awards.approved_list(campaign)
-    view = services.estimate_view(conference.estimate, approved)
+    view = budget.estimate_view(conference.estimate, approved)
     return make_response(render_template(
         "conference/estimate.html", campaign=campaign, conference=conference, view=view, approved=approved,
         estimate=conference.estimate, error=error, line_form=line_form or LineForm(formdata=None),
         is_coordinator=_is(Role.COORDINATOR), is_finance=_is(Role.FINANCE),
-        money_words=rules.amount_in_words), status)
+        money_words=letterhead.amount_in_words), status)
 
 
 @bp.route("/estimate")
@@ -175,13 +170,13 @@ def _line(line_id: int) -> tuple:
 
 def _refused(estimate, appraising: bool = False):
     """The page with the reason, when the estimate's state refuses the change whatever its content (409)."""
-    message = services.state_refusal(estimate, appraising)
+    message = budget.state_refusal(estimate, appraising)
     return _estimate_page(409, message) if message else None
 
 
 def _failed(exc: services.ConferenceError):
     db.session.rollback()
-    return _estimate_page(409 if isinstance(exc, services.StateRefused) else 422, str(exc))
+    return _estimate_page(409 if isinstance(exc, budget.StateRefused) else 422, str(exc))
 
 
 @bp.route("/estimate/lines", methods=["POST"])
@@ -194,7 +189,7 @@ def line_add():
     if not form.validate_on_submit():
         return _estimate_page(422, _errors(form), line_form=form)
     try:
-        services.add_line(estimate, form.data_dict())
+        budget.add_line(estimate, form.data_dict())
     except services.ConferenceError as exc:
         return _failed(exc)
     flash(_("Đã thêm khoản chi vào dự toán."), "success")
@@ -210,13 +205,13 @@ def line_edit(line_id: int):
         return refused
     try:
         if request.form.get("action") == "delete":
-            services.delete_line(estimate, line)
+            budget.delete_line(estimate, line)
             flash(_("Đã xoá khoản chi khỏi dự toán."), "success")
         else:
             form = LineForm()
             if not form.validate_on_submit():
                 return _estimate_page(422, _errors(form))
-            services.update_line(estimate, line, form.data_dict())
+            budget.update_line(estimate, line, form.data_dict())
             flash(_("Đã sửa khoản chi."), "success")
     except services.ConferenceError as exc:
         return _failed(exc)
@@ -229,7 +224,7 @@ def estimate_submit():
     campaign = _campaign()
     estimate = _conference(campaign).estimate
     try:
-        services.submit(estimate, campaign, current_user)
+        budget.submit(estimate, campaign, current_user)
     except services.ConferenceError as exc:
         return _failed(exc)
     flash(_("Đã gửi dự toán để Phòng Tài chính – Kế hoạch thẩm định."), "success")
@@ -246,7 +241,7 @@ def line_adjust(line_id: int):
     if not form.validate_on_submit():
         return _estimate_page(422, _errors(form))
     try:
-        services.adjust_line(estimate, line, form.quantity.data, form.unit_price.data, form.comment.data,
+        budget.adjust_line(estimate, line, form.quantity.data, form.unit_price.data, form.comment.data,
                              current_user)
     except services.ConferenceError as exc:
         return _failed(exc)
@@ -262,10 +257,10 @@ def estimate_approve():
     if not form.validate_on_submit():
         return _estimate_page(422, _errors(form))
     try:
-        services.approve(estimate, form.comment.data or "", current_user)
+        budget.approve(estimate, form.comment.data or "", current_user)
     except services.ConferenceError as exc:
         return _failed(exc)
-    flash(_("Đã thẩm định, phê duyệt dự toán: tổng kinh phí %(m)s đồng.", m=rules.money_text(
+    flash(_("Đã thẩm định, phê duyệt dự toán: tổng kinh phí %(m)s đồng.", m=letterhead.money(
         estimate.approved_total or 0)), "success")
     return redirect(url_for("conference.estimate"))
 
@@ -278,7 +273,7 @@ def estimate_return():
     if not form.validate_on_submit():
         return _estimate_page(422, _errors(form))
     try:
-        services.return_estimate(estimate, form.comment.data or "", current_user)
+        budget.return_estimate(estimate, form.comment.data or "", current_user)
     except services.ConferenceError as exc:
         return _failed(exc)
     flash(_("Đã trả lại dự toán cho Phòng Nông nghiệp và PTNT."), "success")
@@ -288,19 +283,17 @@ def estimate_return():
 @bp.route("/estimate.<ext>")
 @roles(*OFFICES)
 def estimate_export(ext: str):
-    from ..exports import conference as writer
-
     if ext not in ("docx", "xlsx"):
         abort(404)
     campaign = _campaign()
     conference = _conference(campaign)
-    view = services.estimate_view(conference.estimate, awards.approved_list(campaign))
-    data = writer.estimate_doc(conference, view, clock.today())
-    content = writer.estimate_docx(data) if ext == "docx" else writer.estimate_xlsx(data)
+    view = budget.estimate_view(conference.estimate, awards.approved_list(campaign))
+    data = documents.estimate_doc(conference, view, clock.today(), campaigns.office_issuer(campaign, Role.COORDINATOR),
+                                  campaigns.office_name(Role.FINANCE) or "")
+    content = documents.estimate_docx(data) if ext == "docx" else documents.estimate_xlsx(data)
     approved = conference.estimate.status == rules.APPROVED
     kind = "du-toan-kinh-phi" if approved else "du-thao-du-toan-kinh-phi"
-    return send_file(io.BytesIO(content), mimetype=FORMATS[ext], as_attachment=True,
-                     download_name=export_name(kind, campaign, ext, data.day if approved else None), max_age=0)
+    return send_document(content, ext, kind, campaign, data.day if approved else None)
 
 
 # Invitations ----------------------------------------------------------------------------------
@@ -309,7 +302,7 @@ def estimate_export(ext: str):
 def _invitations_page(status: int = 200, error: str | None = None, guest_form=None):
     campaign = _campaign()
     conference = _conference(campaign)
-    groups, tally = services.grouped_invitations(services.invitations_of(conference))
+    groups, tally = invites.grouped_invitations(invites.invitations_of(conference))
     return make_response(render_template(
         "conference/invitations.html", campaign=campaign, conference=conference, groups=groups, tally=tally,
         error=error, is_coordinator=_is(Role.COORDINATOR), guest_form=guest_form or GuestForm(formdata=None),
@@ -326,7 +319,7 @@ def invitations():
 @roles(Role.COORDINATOR)
 def invitations_build():
     campaign = _campaign()
-    added, removed = services.build_invitations(_conference(campaign), campaign, current_user)
+    added, removed = invites.build_invitations(_conference(campaign), campaign, current_user)
     flash(_("Đã lập danh sách khách mời: thêm %(a)d, bỏ %(r)d.", a=added, r=removed), "success")
     return redirect(url_for("conference.invitations"))
 
@@ -335,7 +328,7 @@ def invitations_build():
 @roles(Role.COORDINATOR)
 def invitations_send():
     try:
-        units = services.send_invitations(_conference(), current_user)
+        units = invites.send_invitations(_conference(), current_user)
     except services.ConferenceError as exc:
         db.session.rollback()
         return _invitations_page(409, str(exc))
@@ -350,7 +343,7 @@ def invitation_add():
     form = GuestForm()
     if not form.validate_on_submit():
         return _invitations_page(422, _errors(form), guest_form=form)
-    services.add_guest(conference, form.name.data, form.detail.data or "")
+    invites.add_guest(conference, form.name.data, form.detail.data or "")
     flash(_("Đã thêm %(n)s vào danh sách khách mời.", n=form.name.data), "success")
     return redirect(url_for("conference.invitations"))
 
@@ -367,7 +360,7 @@ def _invitation(invitation_id: int, conference) -> Invitation:
 def invitation_delete(invitation_id: int):
     invitation = _invitation(invitation_id, _conference())
     try:
-        services.delete_invitation(invitation)
+        invites.delete_invitation(invitation)
     except services.ConferenceError as exc:
         db.session.rollback()
         return _invitations_page(409, str(exc))
@@ -390,7 +383,7 @@ def invitation_reply(invitation_id: int):
     back = url_for("conference.invitations") if coordinator else url_for("main.index")
     if form.validate_on_submit():
         try:
-            services.reply(conference, invitation, form.attending.data == "yes", form.count.data or "",
+            invites.reply(conference, invitation, form.attending.data == "yes", form.count.data or "",
                            form.names.data or "", current_user, for_unit=not coordinator)
         except services.ConferenceError as exc:
             db.session.rollback()
@@ -409,27 +402,22 @@ def invitation_reply(invitation_id: int):
 @bp.route("/invitation.docx")
 @roles(*OFFICES)
 def invitation_docx():
-    from ..exports import conference as writer
-
     campaign = _campaign()
     conference = _conference(campaign)
-    groups, _tally = services.grouped_invitations(services.invitations_of(conference))
-    data = writer.invitation_doc(conference, campaign, groups, clock.today())
-    return send_file(io.BytesIO(writer.invitation_docx(data)), mimetype=FORMATS["docx"], as_attachment=True,
-                     download_name=export_name("giay-moi-hoi-nghi", campaign, "docx"), max_age=0)
+    groups, _tally = invites.grouped_invitations(invites.invitations_of(conference))
+    data = documents.invitation_doc(conference, campaign, groups, clock.today())
+    return send_document(documents.invitation_docx(data), "docx", "giay-moi-hoi-nghi", campaign)
 
 
 @bp.route("/guests.docx")
 @roles(*OFFICES)
 def guests_docx():
-    from ..exports import conference as writer
-
     campaign = _campaign()
     conference = _conference(campaign)
-    groups, tally = services.grouped_invitations(services.invitations_of(conference))
-    data = writer.guest_list_doc(conference, groups, tally, clock.today())
-    return send_file(io.BytesIO(writer.guest_list_docx(data)), mimetype=FORMATS["docx"], as_attachment=True,
-                     download_name=export_name("danh-sach-khach-moi", campaign, "docx"), max_age=0)
+    groups, tally = invites.grouped_invitations(invites.invitations_of(conference))
+    data = documents.guest_list_doc(conference, groups, tally, clock.today(),
+                                    campaigns.office_issuer(campaign, Role.COORDINATOR))
+    return send_document(documents.guest_list_docx(data), "docx", "danh-sach-khach-moi", campaign)
 
 
 # The honours programme and the certificates ---------------------------------------------------
@@ -441,7 +429,7 @@ def _programme_page(status: int = 200, error: str | None = None, layout_form=Non
     approved = awards.approved_list(campaign)
     return make_response(render_template(
         "conference/programme.html", campaign=campaign, conference=conference, approved=approved,
-        groups=services.programme(conference, approved), error=error, is_coordinator=_is(Role.COORDINATOR),
+        groups=honours.programme(conference, approved), error=error, is_coordinator=_is(Role.COORDINATOR),
         schedule=rules.schedule(conference.starts_at, [i.minutes for i in conference.agenda]),
         layout_form=layout_form or LayoutForm(formdata=None, obj=conference),
         weekday=rules.weekday_name(conference.held_on)), status)
@@ -459,7 +447,7 @@ def programme_move(nomination_id: int):
     campaign = _campaign()
     conference = _conference(campaign)
     try:
-        services.move_honouree(conference, awards.approved_list(campaign), nomination_id,
+        honours.move_honouree(conference, awards.approved_list(campaign), nomination_id,
                                request.form.get("direction", ""))
     except services.ConferenceError as exc:
         db.session.rollback()
@@ -486,19 +474,16 @@ def certificate_layout():
 @bp.route("/certificates.pdf")
 @roles(*OFFICES)
 def certificates():
-    from ..exports import conference as writer
-
     campaign = _campaign()
     conference = _conference(campaign)
     approved = awards.approved_list(campaign)
     if approved is None:
         return _programme_page(409, _("Chưa có danh sách khen thưởng được phê duyệt: chưa in được giấy khen."))
     form_id = request.args.get("form", type=int)
-    groups = services.programme(conference, approved)
+    groups = honours.programme(conference, approved)
     if form_id is not None and not any(g.form_id == form_id for g in groups):
         abort(404)
-    items = services.certificates(groups, approved, campaign, form_id)
-    content = writer.certificates_pdf(items, conference.layout())
-    return send_file(io.BytesIO(content), mimetype=FORMATS["pdf"], as_attachment=True,
-                     download_name=export_name("giay-khen", campaign, "pdf", approved.decision_date), max_age=0)
+    items = honours.certificates(groups, approved, campaign, form_id)
+    content = documents.certificates_pdf(items, conference.layout())
+    return send_document(content, "pdf", "giay-khen", campaign, approved.decision_date)
 

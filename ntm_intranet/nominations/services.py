@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 
 from .. import audit, clock, storage
@@ -9,7 +11,7 @@ from ..auth.models import User, UserRole
 from ..auth.roles import Role
 from ..extensions import db
 from . import rules
-from .models import AwardForm, BoardMember, Nomination, NominationFile, NominationStatus, ScoringCriterion
+from .models import AwardForm, BaseSalary, BoardMember, Nomination, NominationFile, NominationStatus, ScoringCriterion
 
 
 class NominationError(Exception):
@@ -188,3 +190,9 @@ def nominations_query(campaign, user):
     if Role.REPORTER in user.roles and user.unit_id:
         return query.filter(Nomination.unit_id == user.unit_id)
     return query.filter(db.false())
+
+
+def base_salary_on(day: date) -> BaseSalary | None:
+    """The lương cơ sở in force on a day (the latest one effective on or before it)."""
+    return db.session.execute(db.select(BaseSalary).filter(BaseSalary.effective_from <= day)
+                              .order_by(BaseSalary.effective_from.desc())).scalars().first()

@@ -15,8 +15,9 @@ from sqlalchemy import event
 
 from ntm_intranet.audit import AuditEvent
 from ntm_intranet.extensions import db
+from ntm_intranet.notifications.models import Notification
 from ntm_intranet.org.models import Unit
-from ntm_intranet.reports.models import Notification, Reminder, Submission
+from ntm_intranet.reports.models import Reminder, Submission
 
 from ..conftest import post, without_tokens
 
@@ -407,7 +408,7 @@ def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_
 
 def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo_reports, as_user):
     from ntm_intranet.campaigns.models import Campaign
-    from ntm_intranet.reports.services import rollup
+    from ntm_intranet.reports.deadline_board import rollup
     from ntm_intranet.scale import seed_scale
 
     coordinator = as_user("nnptnt")

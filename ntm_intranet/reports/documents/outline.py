@@ -1,13 +1,10 @@
-"""Word drafts a unit prepares itself: its summary report outline and a nominee's achievement report.
+"""The unit's summary report outline, a Word draft the unit completes and signs.
 
-- `report_outline_docx`: the unit's summary report (BÁO CÁO) as a DRAFT laid out per DOMAIN.md §8, with
-  the six content points of section II of plan 76/KH-UBND as its headings, each with an italic line of
-  what to write; the results section is pre-filled with the unit's figures and, for a commune, the
-  19-criteria table (met 2010 / met 2015 with the counts).
-- `achievement_report_docx`: the achievement report (báo cáo thành tích) of national template no. 07
-  ("theo đợt thi đua hoặc chuyên đề"), pre-filled with the nomination's summary and contributions.
-
-Both writers take a plain dataclass; `outline_from` and `achievement_from` build it from loaded objects.
+`report_outline_docx`: the unit's summary report (BÁO CÁO) as a DRAFT laid out per DOMAIN.md §8, with
+the six content points of section II of plan 76/KH-UBND as its headings, each with an italic line of
+what to write; the results section is pre-filled with the unit's figures and, for a commune, the
+19-criteria table (met 2010 / met 2015 with the counts). The writer takes a plain dataclass;
+`outline_from` builds it from loaded objects.
 """
 
 from __future__ import annotations
@@ -15,18 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from ..templating import km, money
-from .docx import (
-    A4_SHORT,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
+from ...documents.docx import (
+    USABLE_PORTRAIT,
     add_paragraph,
     base_styles,
-    borderless,
     draft_header,
     fill_row,
     header_table,
@@ -34,14 +26,12 @@ from .docx import (
     page,
     repeat_as_header,
     to_bytes,
+    two_columns,
 )
-from .texts import document_date
+from ...letterhead import Issuer, km, money
+from ...org.models import COMMUNE_KINDS
 
-DISTRICT = "UBND HUYỆN ĐAKRÔNG"
-PLACE = "Đakrông"
-MOTTO = "Độc lập – Tự do – Hạnh phúc"
 MET = "✓"
-COMMUNE_KINDS = ("commune", "town")
 
 OUTLINE_TYPE = "BÁO CÁO"
 # Section II of plan 76/KH-UBND: (heading, what to write).
@@ -72,23 +62,9 @@ CRITERIA_HEADERS = ["STT", "Tiêu chí", "Đạt năm {start}", "Đạt năm {en
 CRITERIA_COUNT = "Số tiêu chí đạt"
 RECIPIENTS_LABEL = "Nơi nhận:"
 
-ACHIEVEMENT_TYPE = "BÁO CÁO THÀNH TÍCH"
-ACHIEVEMENT_NOTE = "(Theo đợt thi đua hoặc chuyên đề)"
-BIO = "I. SƠ LƯỢC LÝ LỊCH"
-ACHIEVEMENTS = "II. THÀNH TÍCH ĐẠT ĐƯỢC"
-PAST_AWARDS = "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG"
-PAST_AWARD_HEADERS = ["STT", "Năm", "Hình thức khen thưởng", "Số, ngày, tháng, năm của quyết định; cơ quan ban hành"]
-CONFIRMER = "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG"
-REPORTER = "NGƯỜI BÁO CÁO THÀNH TÍCH"
-
 _C, _L, _R, _J = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
                   WD_ALIGN_PARAGRAPH.JUSTIFY)
-_USABLE = A4_SHORT - MARGIN_LEFT - MARGIN_RIGHT  # 165 mm
 TABLE_FONT = Pt(12)
-
-
-def _period(campaign) -> str:
-    return f"{campaign.period_start}–{campaign.period_end}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,7 +86,7 @@ class ReportOutline:
     unit_code: str = ""
     period_start: int = 2011
     period_end: int = 2015
-    place: str = PLACE
+    issuer: Issuer | None = None   # the unit as the issuing body (letterhead.House.unit / .commune)
     money_state: int = 0
     money_people: int = 0
     money_other: int = 0
@@ -120,18 +96,13 @@ class ReportOutline:
     structures_moved: int = 0
     road_m: int = 0
     criteria: list[CriterionRow] = field(default_factory=list)
-    district: str = DISTRICT
+    district_committee: str = ""   # "UBND huyện Đakrông", the first recipient of an agency's report
+    coordinator: str = ""          # the office the report goes to, in running text: "Phòng … huyện"
+    secretary: str = ""            # the board's standing office, which receives the nominations
 
     @property
     def money_total(self) -> int:
         return self.money_state + self.money_people + self.money_other
-
-    @property
-    def header_lines(self) -> list[tuple[str, bool]]:
-        """A commune's people's committee is its own issuing body; an agency sits under the district."""
-        if self.commune:
-            return [(f"UBND {self.unit_name.upper()}", True)]
-        return [(self.district, False), (self.unit_name.upper(), True)]
 
     @property
     def number(self) -> str:
@@ -139,7 +110,7 @@ class ReportOutline:
 
     @property
     def date_line(self) -> str:
-        return document_date(self.place, None)
+        return self.issuer.date_line(None)
 
     @property
     def subject(self) -> str:
@@ -173,10 +144,9 @@ class ReportOutline:
     @property
     def recipients(self) -> list[str]:
         if self.commune:
-            return ["- Phòng Nông nghiệp và PTNT huyện;", "- Phòng Nội vụ huyện (Thường trực HĐTĐKT);",
-                    "- Lưu: VT."]
-        return ["- UBND huyện Đakrông;", "- Phòng Nông nghiệp và PTNT huyện;",
-                "- Phòng Nội vụ huyện (Thường trực HĐTĐKT);", "- Lưu: VT."]
+            return [f"- {self.coordinator};", f"- {self.secretary} (Thường trực HĐTĐKT);", "- Lưu: VT."]
+        return [f"- {self.district_committee};", f"- {self.coordinator};", f"- {self.secretary} (Thường trực HĐTĐKT);",
+                "- Lưu: VT."]
 
     @property
     def signature(self) -> tuple[str, str]:
@@ -185,9 +155,10 @@ class ReportOutline:
         return "", "THỦ TRƯỞNG ĐƠN VỊ"
 
 
-def outline_from(unit, campaign, submission, criteria) -> ReportOutline:
+def outline_from(unit, campaign, submission, criteria, house, coordinator: str, secretary: str) -> ReportOutline:
     """The outline from loaded objects, no query: `criteria` are the campaign's criteria (empty for an
-    agency), `submission` the unit's dossier or None (then every figure is 0 and no criterion met)."""
+    agency), `submission` the unit's dossier or None (then every figure is 0 and no criterion met); `house`
+    the campaign's letterhead.House, `coordinator` and `secretary` the names of the offices it goes to."""
     commune = unit.kind in COMMUNE_KINDS
     figures = {}
     results = {}
@@ -197,14 +168,12 @@ def outline_from(unit, campaign, submission, criteria) -> ReportOutline:
             "road_m")}
         results = {r.criterion_id: (r.met_start, r.met_end) for r in submission.criteria}
     rows = [CriterionRow(c.number, c.name, *results.get(c.id, (False, False))) for c in criteria] if commune else []
-    place = PLACE
-    if commune:
-        for prefix in ("Thị trấn ", "Xã "):
-            if unit.name.startswith(prefix):
-                place = unit.name[len(prefix):]
+    issuer = house.commune(unit.name) if commune else house.unit(unit.name)
     return ReportOutline(unit_name=unit.name, commune=commune, unit_code=unit.code,
-                         period_start=campaign.period_start, period_end=campaign.period_end, place=place,
-                         criteria=rows, **figures)
+                         period_start=campaign.period_start, period_end=campaign.period_end, issuer=issuer,
+                         criteria=rows, district_committee=house.committee_name,
+                         coordinator=house.in_district(coordinator), secretary=house.in_district(secretary),
+                         **figures)
 
 
 def report_outline_docx(data: ReportOutline) -> bytes:
@@ -213,7 +182,7 @@ def report_outline_docx(data: ReportOutline) -> bytes:
     page(section)
     base_styles(doc)
     draft_header(section)
-    header_table(doc, data.header_lines, data.number, data.date_line, (Mm(72), Mm(98)), indent=Mm(-5), motto=MOTTO)
+    header_table(doc, data.issuer.lines, data.number, data.date_line, (Mm(72), Mm(98)), indent=Mm(-5))
     add_paragraph(doc, OUTLINE_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
     add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
     for index, (heading, guidance) in enumerate(OUTLINE_SECTIONS):
@@ -254,20 +223,8 @@ def _criteria(doc, data: ReportOutline) -> None:
           aligns=[_C, _L, _C, _C])
 
 
-def _two_columns(doc, widths):
-    table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    borderless(table)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-    return table.cell(0, 0), table.cell(0, 1)
-
-
 def _closing(doc, data: ReportOutline) -> None:
-    left, right = _two_columns(doc, (Mm(80), _USABLE - Mm(80)))
+    left, right = two_columns(doc, (Mm(80), USABLE_PORTRAIT - Mm(80)))
     add_paragraph(left, RECIPIENTS_LABEL, bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
     for entry in data.recipients:
         add_paragraph(left, entry, size=Pt(11))
@@ -278,125 +235,3 @@ def _closing(doc, data: ReportOutline) -> None:
     else:
         add_paragraph(right, title, bold=True, align=_C, before=Pt(12), first=True)
     add_paragraph(right, "(Ký, đóng dấu)", italic=True, align=_C)
-
-
-# ---------------------------------------------------------------------------------------------
-# The achievement report of template no. 07
-
-
-@dataclass
-class AchievementReport:
-    kind: str                 # collective, individual, household
-    name: str
-    form_name: str
-    unit_name: str = ""       # the nominating unit, issuing the report
-    commune: bool = False     # a commune's people's committee is its own issuing body
-    position: str = ""
-    address: str = ""
-    summary: str = ""
-    money: int = 0
-    labour_days: int = 0
-    land_m2: int = 0
-    trees: int = 0
-    campaign_title: str = ""
-    period: str = "2011–2015"
-    place: str = PLACE
-
-    @property
-    def header_lines(self) -> list[tuple[str, bool]]:
-        if not self.unit_name:
-            return [(DISTRICT, False)]
-        if self.commune:
-            return [(f"UBND {self.unit_name.upper()}", True)]
-        return [(DISTRICT, False), (self.unit_name.upper(), True)]
-
-    @property
-    def proposal(self) -> str:
-        return f"Đề nghị tặng (truy tặng) {self.form_name}"
-
-    @property
-    def bio(self) -> list[tuple[str, str]]:
-        """(label, value) lines of "I. SƠ LƯỢC LÝ LỊCH" by kind of candidate; an empty value is a blank."""
-        if self.kind == "individual":
-            return [("Họ và tên", self.name), ("Chức vụ", self.position), ("Đơn vị công tác", self.address)]
-        if self.kind == "household":
-            return [("Chủ hộ", self.name), ("Địa chỉ", self.address)]
-        return [("Tên tập thể", self.name), ("Địa chỉ", self.address)]
-
-    @property
-    def contributions(self) -> list[str]:
-        lines = []
-        if self.money:
-            lines.append(f"Đóng góp tiền: {money(self.money)} đồng")
-        if self.labour_days:
-            lines.append(f"Ngày công lao động: {money(self.labour_days)} ngày công")
-        if self.land_m2:
-            lines.append(f"Hiến đất: {money(self.land_m2)} m²")
-        if self.trees:
-            lines.append(f"Hiến cây trồng: {money(self.trees)} cây")
-        return lines
-
-    @property
-    def movement(self) -> str:
-        return self.campaign_title or ("Phong trào thi đua “Chung sức xây dựng nông thôn mới” giai đoạn "
-                                       f"{self.period}")
-
-
-def achievement_from(nomination, campaign) -> AchievementReport:
-    """The report from a loaded nomination (its unit and award forms are joined), no query."""
-    form = nomination.form or nomination.proposed_form
-    return AchievementReport(kind=nomination.kind, name=nomination.name, form_name=form.name if form else "…",
-                             unit_name=nomination.unit.name if nomination.unit else "",
-                             commune=bool(nomination.unit) and nomination.unit.kind in COMMUNE_KINDS,
-                             position=nomination.position or "", address=nomination.address or "",
-                             summary=nomination.summary or "", money=nomination.money or 0,
-                             labour_days=nomination.labour_days or 0, land_m2=nomination.land_m2 or 0,
-                             trees=nomination.trees or 0, campaign_title=campaign.title, period=_period(campaign))
-
-
-def achievement_report_docx(data: AchievementReport) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    page(section)
-    base_styles(doc)
-    draft_header(section)
-    header_table(doc, data.header_lines, "", document_date(data.place, None), (Mm(72), Mm(98)), indent=Mm(-5),
-                 motto=MOTTO)
-    add_paragraph(doc, ACHIEVEMENT_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    add_paragraph(doc, data.proposal, bold=True, align=_C)
-    add_paragraph(doc, ACHIEVEMENT_NOTE, italic=True, align=_C).paragraph_format.space_after = Pt(12)
-
-    add_paragraph(doc, BIO, bold=True, before=Pt(6))
-    for label, value in data.bio:
-        line = add_paragraph(doc, f"- {label}: ", align=_J)
-        line.add_run(value or "…")
-        line.paragraph_format.first_line_indent = Mm(10)
-
-    add_paragraph(doc, ACHIEVEMENTS, bold=True, before=Pt(12))
-    intro = add_paragraph(doc, f"Trong {data.movement}:", align=_J)
-    intro.paragraph_format.first_line_indent = Mm(10)
-    if data.summary:
-        line = add_paragraph(doc, data.summary, align=_J)
-        line.paragraph_format.first_line_indent = Mm(10)
-    for text in data.contributions:
-        line = add_paragraph(doc, f"- {text}.", align=_J)
-        line.paragraph_format.first_line_indent = Mm(10)
-    guidance = add_paragraph(doc, "Nêu cụ thể việc làm, cách làm, hiệu quả và tác động đối với phong trào.",
-                          italic=True, align=_J)
-    guidance.paragraph_format.first_line_indent = Mm(10)
-
-    add_paragraph(doc, PAST_AWARDS, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
-    widths = [Mm(12), Mm(20), Mm(58), Mm(75)]
-    table = new_table(doc, 1, widths)
-    fill_row(table.rows[0], PAST_AWARD_HEADERS, widths, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
-    for _ in range(3):
-        fill_row(table.add_row(), ["", "", "", ""], widths, TABLE_FONT)
-
-    left, right = _two_columns(doc, (_USABLE // 2, _USABLE // 2))
-    add_paragraph(left, CONFIRMER, bold=True, align=_C, before=Pt(18), first=True)
-    add_paragraph(left, "(Ký, đóng dấu)", italic=True, align=_C)
-    add_paragraph(right, REPORTER, bold=True, align=_C, before=Pt(18), first=True)
-    add_paragraph(right, "(Ký, ghi rõ họ và tên)" if data.kind != "collective" else "(Ký, đóng dấu)", italic=True,
-               align=_C)
-    return to_bytes(doc)
