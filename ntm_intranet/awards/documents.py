@@ -21,24 +21,9 @@ from docx.shared import Mm, Pt
 from flask_babel import force_locale
 from openpyxl import Workbook
 
+from ..documents import docx as word
 from ..documents import sheet as xl
 from ..documents.cells import safe_text
-from ..documents.docx import (
-    DRAFT,
-    USABLE_LANDSCAPE,
-    add_paragraph,
-    base_styles,
-    draft_header,
-    fill_row,
-    header_table,
-    new_table,
-    page,
-    properties,
-    repeat_as_header,
-    span_row,
-    to_bytes,
-    two_columns,
-)
 from ..documents.pdf import render_pdf
 from ..letterhead import MOTTO, NATION, Issuer, date_words, house, money
 from ..nominations.models import KIND_LABELS, Kind
@@ -152,56 +137,56 @@ _ROW_ALIGNS = [_CENTER, _LEFT, _LEFT, _LEFT, _LEFT, _RIGHT]
 def award_list_docx(data: AwardListDoc) -> bytes:
     doc = Document()
     section = doc.sections[0]
-    page(section, landscape=True)
-    base_styles(doc)
+    word.page(section, landscape=True)
+    word.base_styles(doc)
     if not data.approved:
-        draft_header(section)
+        word.draft_header(section)
     if data.decision_date:
-        properties(doc, f"Danh sách khen thưởng – {data.decision_line.strip('()')}", data.issuer.author,
+        word.properties(doc, f"Danh sách khen thưởng – {data.decision_line.strip('()')}", data.issuer.author,
                    data.decision_date)
     else:
         doc.core_properties.title = "Dự thảo danh sách khen thưởng"
         doc.core_properties.language = "vi-VN"
 
-    header_table(doc, data.issuer.lines, "", data.date_line, (Mm(95), Mm(157)))
-    add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_CENTER, before=Pt(12))
-    add_paragraph(doc, data.subtitle, bold=True, align=_CENTER)
-    add_paragraph(doc, data.decision_line, italic=True, align=_CENTER).paragraph_format.space_after = Pt(6)
+    word.header_table(doc, data.issuer.lines, "", data.date_line, (Mm(95), Mm(157)))
+    word.add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_CENTER, before=Pt(12))
+    word.add_paragraph(doc, data.subtitle, bold=True, align=_CENTER)
+    word.add_paragraph(doc, data.decision_line, italic=True, align=_CENTER).paragraph_format.space_after = Pt(6)
 
-    table = new_table(doc, 1, _WIDTHS)
-    fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, _WIDTHS)
+    word.fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     for label, section_data in data.numbered_sections:
         _span_row(table, label, None, bold=True)
         for group in section_data.forms:
             _span_row(table, group.form_name, None, bold=True, italic=True)
             for row in group.rows:
-                fill_row(table.add_row(), [row.stt, row.name, row.position_unit, row.summary, row.form_name,
+                word.fill_row(table.add_row(), [row.stt, row.name, row.position_unit, row.summary, row.form_name,
                                         money(row.amount)], _WIDTHS, TABLE_FONT, aligns=_ROW_ALIGNS)
             _span_row(table, FORM_TOTAL, group.subtotal, italic=True)
         _span_row(table, f"{FORM_TOTAL} {label}", section_data.total, bold=True)
     _span_row(table, GRAND_TOTAL, data.grand_total, bold=True)
 
     _signature(doc, data)
-    return to_bytes(doc)
+    return word.to_bytes(doc)
 
 
 def _span_row(table, label: str, amount: int | None, bold=False, italic=False) -> None:
     """A row whose label spans the table (a heading), or every column but the amount (a total)."""
     if amount is None:
-        span_row(table, _WIDTHS, [(len(_WIDTHS), label)], TABLE_FONT, bold=bold, italic=italic)
+        word.span_row(table, _WIDTHS, [(len(_WIDTHS), label)], TABLE_FONT, bold=bold, italic=italic)
     else:
-        span_row(table, _WIDTHS, [(len(_WIDTHS) - 1, label), (1, money(amount))], TABLE_FONT, bold=bold,
+        word.span_row(table, _WIDTHS, [(len(_WIDTHS) - 1, label), (1, money(amount))], TABLE_FONT, bold=bold,
                  italic=italic, aligns=[_RIGHT, _RIGHT])
 
 
 def _signature(doc, data: AwardListDoc) -> None:
-    _left, cell = two_columns(doc, (USABLE_LANDSCAPE - Mm(110), Mm(110)))
-    add_paragraph(cell, ON_BEHALF, bold=True, align=_CENTER, before=Pt(12), first=True)
-    add_paragraph(cell, data.signer_title, bold=True, align=_CENTER)
+    _left, cell = word.two_columns(doc, (word.USABLE_LANDSCAPE - Mm(110), Mm(110)))
+    word.add_paragraph(cell, ON_BEHALF, bold=True, align=_CENTER, before=Pt(12), first=True)
+    word.add_paragraph(cell, data.signer_title, bold=True, align=_CENTER)
     for _ in range(4):
-        add_paragraph(cell)
-    add_paragraph(cell, data.signer_name, bold=True, align=_CENTER)
+        word.add_paragraph(cell)
+    word.add_paragraph(cell, data.signer_name, bold=True, align=_CENTER)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,8 +208,8 @@ def award_list_xlsx(data: AwardListDoc) -> bytes:
     ws = sheet.ws
     xl.print_setup(ws, header_rows)
     if not data.approved:
-        ws.oddHeader.right.text = DRAFT
-        titles.append([xl.cell(ws, DRAFT, font=xl.RED_BOLD, border=False)])
+        ws.oddHeader.right.text = word.DRAFT
+        titles.append([xl.cell(ws, word.DRAFT, font=xl.RED_BOLD, border=False)])
     titles += [
         xl.across(ws, data.issuer.lines[0][0], xl.BOLD, 1, 2) + xl.across(ws, NATION, xl.BOLD, 4, columns)[2:],
         xl.across(ws, MOTTO, xl.BOLD, 4, columns),
@@ -289,7 +274,7 @@ def _sum_of(rows: list[int]) -> str | int:
 def award_list_pdf(data: AwardListDoc) -> bytes:
     return render_pdf("exports/award_list.html", doc=data, money=money, headers=HEADERS,
                       left_lines=data.issuer.lines, left_width="95mm", number="", date_line=data.date_line,
-                      title=TITLE, on_behalf=ON_BEHALF, draft=None if data.approved else DRAFT,
+                      title=TITLE, on_behalf=ON_BEHALF, draft=None if data.approved else word.DRAFT,
                       form_total=FORM_TOTAL, grand_total=GRAND_TOTAL)
 
 

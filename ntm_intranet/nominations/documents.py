@@ -11,19 +11,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from ..documents.docx import (
-    USABLE_PORTRAIT,
-    add_paragraph,
-    base_styles,
-    draft_header,
-    fill_row,
-    header_table,
-    new_table,
-    page,
-    repeat_as_header,
-    to_bytes,
-    two_columns,
-)
+from ..documents import docx as word
 from ..letterhead import Issuer, house, money
 from ..org.models import COMMUNE_KINDS
 
@@ -110,45 +98,45 @@ def achievement_from(nomination, campaign) -> AchievementReport:
 def achievement_report_docx(data: AchievementReport) -> bytes:
     doc = Document()
     section = doc.sections[0]
-    page(section)
-    base_styles(doc)
-    draft_header(section)
-    header_table(doc, data.issuer.lines, "", data.issuer.date_line(None), (Mm(72), Mm(98)), indent=Mm(-5))
-    add_paragraph(doc, ACHIEVEMENT_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    add_paragraph(doc, data.proposal, bold=True, align=_C)
-    add_paragraph(doc, ACHIEVEMENT_NOTE, italic=True, align=_C).paragraph_format.space_after = Pt(12)
+    word.page(section)
+    word.base_styles(doc)
+    word.draft_header(section)
+    word.header_table(doc, data.issuer.lines, "", data.issuer.date_line(None), (Mm(72), Mm(98)), indent=Mm(-5))
+    word.add_paragraph(doc, ACHIEVEMENT_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    word.add_paragraph(doc, data.proposal, bold=True, align=_C)
+    word.add_paragraph(doc, ACHIEVEMENT_NOTE, italic=True, align=_C).paragraph_format.space_after = Pt(12)
 
-    add_paragraph(doc, BIO, bold=True, before=Pt(6))
+    word.add_paragraph(doc, BIO, bold=True, before=Pt(6))
     for label, value in data.bio:
-        line = add_paragraph(doc, f"- {label}: ", align=_J)
+        line = word.add_paragraph(doc, f"- {label}: ", align=_J)
         line.add_run(value or "…")
         line.paragraph_format.first_line_indent = Mm(10)
 
-    add_paragraph(doc, ACHIEVEMENTS, bold=True, before=Pt(12))
-    intro = add_paragraph(doc, f"Trong {data.movement}:", align=_J)
+    word.add_paragraph(doc, ACHIEVEMENTS, bold=True, before=Pt(12))
+    intro = word.add_paragraph(doc, f"Trong {data.movement}:", align=_J)
     intro.paragraph_format.first_line_indent = Mm(10)
     if data.summary:
-        line = add_paragraph(doc, data.summary, align=_J)
+        line = word.add_paragraph(doc, data.summary, align=_J)
         line.paragraph_format.first_line_indent = Mm(10)
     for text in data.contributions:
-        line = add_paragraph(doc, f"- {text}.", align=_J)
+        line = word.add_paragraph(doc, f"- {text}.", align=_J)
         line.paragraph_format.first_line_indent = Mm(10)
-    guidance = add_paragraph(doc, "Nêu cụ thể việc làm, cách làm, hiệu quả và tác động đối với phong trào.",
+    guidance = word.add_paragraph(doc, "Nêu cụ thể việc làm, cách làm, hiệu quả và tác động đối với phong trào.",
                           italic=True, align=_J)
     guidance.paragraph_format.first_line_indent = Mm(10)
 
-    add_paragraph(doc, PAST_AWARDS, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
+    word.add_paragraph(doc, PAST_AWARDS, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
     widths = [Mm(12), Mm(20), Mm(58), Mm(75)]
-    table = new_table(doc, 1, widths)
-    fill_row(table.rows[0], PAST_AWARD_HEADERS, widths, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, widths)
+    word.fill_row(table.rows[0], PAST_AWARD_HEADERS, widths, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     for _ in range(3):
-        fill_row(table.add_row(), ["", "", "", ""], widths, TABLE_FONT)
+        word.fill_row(table.add_row(), ["", "", "", ""], widths, TABLE_FONT)
 
-    left, right = two_columns(doc, (USABLE_PORTRAIT // 2, USABLE_PORTRAIT // 2))
-    add_paragraph(left, CONFIRMER, bold=True, align=_C, before=Pt(18), first=True)
-    add_paragraph(left, "(Ký, đóng dấu)", italic=True, align=_C)
-    add_paragraph(right, REPORTER, bold=True, align=_C, before=Pt(18), first=True)
-    add_paragraph(right, "(Ký, ghi rõ họ và tên)" if data.kind != "collective" else "(Ký, đóng dấu)", italic=True,
+    left, right = word.two_columns(doc, (word.USABLE_PORTRAIT // 2, word.USABLE_PORTRAIT // 2))
+    word.add_paragraph(left, CONFIRMER, bold=True, align=_C, before=Pt(18), first=True)
+    word.add_paragraph(left, "(Ký, đóng dấu)", italic=True, align=_C)
+    word.add_paragraph(right, REPORTER, bold=True, align=_C, before=Pt(18), first=True)
+    word.add_paragraph(right, "(Ký, ghi rõ họ và tên)" if data.kind != "collective" else "(Ký, đóng dấu)", italic=True,
                align=_C)
-    return to_bytes(doc)
+    return word.to_bytes(doc)

@@ -16,18 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from flask_babel import force_locale
 
-from ..documents.docx import (
-    add_paragraph,
-    base_styles,
-    fill_row,
-    header_table,
-    new_table,
-    page,
-    properties,
-    repeat_as_header,
-    to_bytes,
-    two_columns,
-)
+from ..documents import docx as word
 from ..documents.pdf import render_pdf
 from ..letterhead import Issuer, date_words, decimal, house
 from ..nominations.models import KIND_LABELS, Kind
@@ -159,46 +148,46 @@ _ALIGNS = [_C, _L, _L, _C, _C, _C, _C, _L]
 
 def minutes_docx(data: MinutesDoc) -> bytes:
     doc = Document()
-    page(doc.sections[0])
-    base_styles(doc)
+    word.page(doc.sections[0])
+    word.base_styles(doc)
     if data.held_on:
-        properties(doc, f"Biên bản họp Hội đồng Thi đua – Khen thưởng – {data.title}", data.issuer.author,
+        word.properties(doc, f"Biên bản họp Hội đồng Thi đua – Khen thưởng – {data.title}", data.issuer.author,
                    data.held_on)
-    header_table(doc, data.issuer.lines, NUMBER, data.date_line, (Mm(82), Mm(98)), indent=Mm(-15))
-    add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    add_paragraph(doc, data.subject, bold=True, align=_C)
+    word.header_table(doc, data.issuer.lines, NUMBER, data.date_line, (Mm(82), Mm(98)), indent=Mm(-15))
+    word.add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    word.add_paragraph(doc, data.subject, bold=True, align=_C)
     if data.title:
-        add_paragraph(doc, data.title, bold=True, align=_C)
+        word.add_paragraph(doc, data.title, bold=True, align=_C)
     for label, text in data.body:
-        paragraph = add_paragraph(doc, f"{label}: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
+        paragraph = word.add_paragraph(doc, f"{label}: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
         paragraph.add_run(text)
         paragraph.paragraph_format.first_line_indent = Mm(10)
-    paragraph = add_paragraph(doc, "Kết quả bỏ phiếu: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
+    paragraph = word.add_paragraph(doc, "Kết quả bỏ phiếu: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
     paragraph.add_run(data.ballots_line)
     paragraph.paragraph_format.first_line_indent = Mm(10)
     paragraph.paragraph_format.space_after = Pt(6)
 
-    table = new_table(doc, 1, _WIDTHS)
-    fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, _WIDTHS)
+    word.fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     for c in data.candidates:
-        fill_row(table.add_row(), [c.stt, f"{c.name} ({c.kind_label.lower()})", c.form_name, c.valid, c.agree,
+        word.fill_row(table.add_row(), [c.stt, f"{c.name} ({c.kind_label.lower()})", c.form_name, c.valid, c.agree,
                                 c.disagree, c.percent, c.result], _WIDTHS, TABLE_FONT, aligns=_ALIGNS)
 
-    closing = add_paragraph(doc, CLOSING, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(12))
+    closing = word.add_paragraph(doc, CLOSING, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(12))
     closing.paragraph_format.first_line_indent = Mm(10)
     _signatures(doc, data)
-    return to_bytes(doc)
+    return word.to_bytes(doc)
 
 
 def _signatures(doc, data: MinutesDoc) -> None:
-    left, right = two_columns(doc, (Mm(82), Mm(82)))
+    left, right = word.two_columns(doc, (Mm(82), Mm(82)))
     for cell, role, name in ((left, "THƯ KÝ", data.secretary), (right, "CHỦ TRÌ", data.chair)):
-        add_paragraph(cell, role, bold=True, align=_C, before=Pt(12), first=True)
-        add_paragraph(cell, "(Ký, ghi rõ họ tên)", italic=True, align=_C)
+        word.add_paragraph(cell, role, bold=True, align=_C, before=Pt(12), first=True)
+        word.add_paragraph(cell, "(Ký, ghi rõ họ tên)", italic=True, align=_C)
         for _ in range(4):
-            add_paragraph(cell)
-        add_paragraph(cell, name, bold=True, align=_C)
+            word.add_paragraph(cell)
+        word.add_paragraph(cell, name, bold=True, align=_C)
 
 
 # ---------------------------------------------------------------------------------------------

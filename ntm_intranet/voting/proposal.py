@@ -23,8 +23,8 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 
 from ..awards import rules as award_rules
+from ..documents import docx as word
 from ..documents import sheet as xl
-from ..documents.docx import add_paragraph, base_styles, header_table, page, properties, to_bytes, two_columns
 from ..letterhead import BOARD, MOTTO, NATION, Issuer, date_words, house, money
 from ..nominations.models import KIND_LABELS, KIND_ORDER, Kind
 
@@ -260,17 +260,17 @@ def proposal_lines(data: ProposalDoc) -> list[str]:
 def submission_docx(data: ProposalDoc) -> bytes:
     with force_locale("vi"):
         doc = Document()
-        page(doc.sections[0])
-        base_styles(doc)
+        word.page(doc.sections[0])
+        word.base_styles(doc)
         if data.held_on:
-            properties(doc, f"Tờ trình đề nghị khen thưởng – {data.campaign_title}", data.issuer.author,
+            word.properties(doc, f"Tờ trình đề nghị khen thưởng – {data.campaign_title}", data.issuer.author,
                        data.held_on)
-        header_table(doc, data.issuer.lines, SUBMISSION_NUMBER, data.issuer.date_line(None), (Mm(82), Mm(98)),
+        word.header_table(doc, data.issuer.lines, SUBMISSION_NUMBER, data.issuer.date_line(None), (Mm(82), Mm(98)),
                      indent=Mm(-15))
         center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
-        add_paragraph(doc, SUBMISSION_TITLE, bold=True, size=Pt(14), align=center, before=Pt(18))
-        add_paragraph(doc, data.subject, bold=True, align=center)
-        addressee = add_paragraph(doc, f"Kính gửi: {data.addressee}.", align=center, before=Pt(12))
+        word.add_paragraph(doc, SUBMISSION_TITLE, bold=True, size=Pt(14), align=center, before=Pt(18))
+        word.add_paragraph(doc, data.subject, bold=True, align=center)
+        addressee = word.add_paragraph(doc, f"Kính gửi: {data.addressee}.", align=center, before=Pt(12))
         addressee.paragraph_format.space_after = Pt(12)
 
         bases = [*LAW_BASES, *data.legal_bases, data.plan_line,
@@ -297,30 +297,30 @@ def submission_docx(data: ProposalDoc) -> bytes:
         _body(doc, "(Có danh sách đề nghị khen thưởng và biên bản họp Hội đồng kèm theo)", justify, italic=True)
         _body(doc, f"{data.office_name} kính trình {data.addressee} xem xét, quyết định./.", justify)
         _closing(doc, data)
-        return to_bytes(doc)
+        return word.to_bytes(doc)
 
 
 def _body(doc, text: str, align, italic=False, bold_prefix: str | None = None):
     if bold_prefix and text.startswith(bold_prefix):
-        paragraph = add_paragraph(doc, bold_prefix, bold=True, align=align, before=Pt(6))
+        paragraph = word.add_paragraph(doc, bold_prefix, bold=True, align=align, before=Pt(6))
         paragraph.add_run(text[len(bold_prefix):])
     else:
-        paragraph = add_paragraph(doc, text, italic=italic, align=align, before=Pt(6))
+        paragraph = word.add_paragraph(doc, text, italic=italic, align=align, before=Pt(6))
     paragraph.paragraph_format.first_line_indent = Mm(10)
     return paragraph
 
 
 def _closing(doc, data: ProposalDoc) -> None:
     """"Nơi nhận:" at the bottom left, the signature of the head of office at the right."""
-    left, right = two_columns(doc, (Mm(80), Mm(85)))
-    add_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
+    left, right = word.two_columns(doc, (Mm(80), Mm(85)))
+    word.add_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
     for index, recipient in enumerate(RECIPIENTS):
-        add_paragraph(left, f"- {recipient}{'.' if index == len(RECIPIENTS) - 1 else ';'}", size=Pt(11))
+        word.add_paragraph(left, f"- {recipient}{'.' if index == len(RECIPIENTS) - 1 else ';'}", size=Pt(11))
     center = WD_ALIGN_PARAGRAPH.CENTER
-    add_paragraph(right, SIGNER_TITLE, bold=True, align=center, before=Pt(12), first=True)
+    word.add_paragraph(right, SIGNER_TITLE, bold=True, align=center, before=Pt(12), first=True)
     for _ in range(4):
-        add_paragraph(right)
-    add_paragraph(right, data.secretary, bold=True, align=center)
+        word.add_paragraph(right)
+    word.add_paragraph(right, data.secretary, bold=True, align=center)
 
 
 __all__ = ["ProposalDoc", "ProposalGroup", "ProposalRow", "from_session", "proposal_lines",

@@ -15,24 +15,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from ... import clock
+from ...documents import docx as word
 from ...documents import sheet as xl
 from ...documents.cells import safe_text
-from ...documents.docx import (
-    DRAFT,
-    USABLE_LANDSCAPE,
-    add_paragraph,
-    base_styles,
-    draft_header,
-    fill_row,
-    header_table,
-    new_table,
-    page,
-    properties,
-    repeat_as_header,
-    signature_pair,
-    span_row,
-    to_bytes,
-)
 from ...letterhead import MOTTO, NATION, Issuer, amount_in_words, money
 from .. import rules
 
@@ -180,49 +165,49 @@ _EST_WIDTHS = [Mm(10), Mm(62), Mm(16), Mm(16), Mm(22), Mm(26), Mm(26), Mm(34), M
 def estimate_docx(data: EstimateDoc) -> bytes:
     doc = Document()
     section = doc.sections[0]
-    page(section, landscape=True)
-    base_styles(doc)
+    word.page(section, landscape=True)
+    word.base_styles(doc)
     if not data.approved:
-        draft_header(section)
+        word.draft_header(section)
     if data.day:
-        properties(doc, f"Dự toán kinh phí – {data.conference_title}", data.issuer.author, data.day)
+        word.properties(doc, f"Dự toán kinh phí – {data.conference_title}", data.issuer.author, data.day)
 
-    header_table(doc, data.issuer.lines, ESTIMATE_NUMBER, data.date_line, (Mm(95), Mm(157)))
-    add_paragraph(doc, ESTIMATE_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
-    add_paragraph(doc, data.subject, bold=True, align=_C)
+    word.header_table(doc, data.issuer.lines, ESTIMATE_NUMBER, data.date_line, (Mm(95), Mm(157)))
+    word.add_paragraph(doc, ESTIMATE_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
+    word.add_paragraph(doc, data.subject, bold=True, align=_C)
     if data.when_where:
-        add_paragraph(doc, data.when_where, italic=True, align=_C)
-    add_paragraph(doc, MONEY_UNIT, italic=True, size=Pt(12), align=_R, before=Pt(6))
+        word.add_paragraph(doc, data.when_where, italic=True, align=_C)
+    word.add_paragraph(doc, MONEY_UNIT, italic=True, size=Pt(12), align=_R, before=Pt(6))
 
-    table = new_table(doc, 1, _EST_WIDTHS)
-    fill_row(table.rows[0], ESTIMATE_HEADERS, _EST_WIDTHS, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, _EST_WIDTHS)
+    word.fill_row(table.rows[0], ESTIMATE_HEADERS, _EST_WIDTHS, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     aligns = [_C, _L, _C, _R, _R, _R, _R, _L, _L]
     for row in data.rows:
-        fill_row(table.add_row(), [row.stt, row.item, row.unit, money(row.quantity), money(row.unit_price),
+        word.fill_row(table.add_row(), [row.stt, row.item, row.unit, money(row.quantity), money(row.unit_price),
                                 money(row.amount), money(data.shown_appraised(row)), row.source, row.remark],
               _EST_WIDTHS, TABLE_FONT, aligns=aligns)
-    span_row(table, _EST_WIDTHS, [(5, TOTAL), (1, money(data.proposed_total)),
+    word.span_row(table, _EST_WIDTHS, [(5, TOTAL), (1, money(data.proposed_total)),
                                   (1, money(data.appraised_total) if data.approved else ""), (2, "")],
              TABLE_FONT, bold=True, aligns=[_C, _R, _R, _L])
 
-    add_paragraph(doc, data.words, italic=True, before=Pt(6))
+    word.add_paragraph(doc, data.words, italic=True, before=Pt(6))
     if data.no_award_list:
-        add_paragraph(doc, f"Ghi chú: {NO_AWARD_LIST}", italic=True)
+        word.add_paragraph(doc, f"Ghi chú: {NO_AWARD_LIST}", italic=True)
     if data.by_source:
-        add_paragraph(doc, "Tổng hợp theo nguồn kinh phí:", bold=True, before=Pt(6))
+        word.add_paragraph(doc, "Tổng hợp theo nguồn kinh phí:", bold=True, before=Pt(6))
         for source, amount in data.by_source:
-            add_paragraph(doc, f"- {source}: {money(amount)} đồng.")
-    appraisal = add_paragraph(doc, data.appraisal_text, align=_J, before=Pt(6))
+            word.add_paragraph(doc, f"- {source}: {money(amount)} đồng.")
+    appraisal = word.add_paragraph(doc, data.appraisal_text, align=_J, before=Pt(6))
     appraisal.paragraph_format.first_line_indent = Mm(10)
 
     right = [(data.appraiser_title, True, False)]
     right.append((f"(Đã thẩm định ngày {data.appraised_on:%d/%m/%Y})" if data.approved and data.appraised_on
                   else SIGN_HINT, False, True))
     right += [(None, False, False), (data.appraiser if data.approved else "", True, False)]
-    signature_pair(doc, USABLE_LANDSCAPE,
+    word.signature_pair(doc, word.USABLE_LANDSCAPE,
                    [(data.preparer, True, False), (SIGN_HINT, False, True), (None, False, False)], right)
-    return to_bytes(doc)
+    return word.to_bytes(doc)
 
 
 def estimate_xlsx(data: EstimateDoc) -> bytes:
@@ -237,8 +222,8 @@ def estimate_xlsx(data: EstimateDoc) -> bytes:
     xl.print_setup(ws, header_rows)
     titles: list[list] = []
     if not data.approved:
-        ws.oddHeader.right.text = DRAFT
-        titles.append([xl.cell(ws, DRAFT, font=xl.RED_BOLD, border=False)])
+        ws.oddHeader.right.text = word.DRAFT
+        titles.append([xl.cell(ws, word.DRAFT, font=xl.RED_BOLD, border=False)])
     titles += [
         [xl.cell(ws, data.issuer.lines[0][0], border=False)] + [None] * 3
         + xl.across(ws, NATION, xl.BOLD, 5, columns)[4:],

@@ -11,20 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from ... import clock
-from ...documents.docx import (
-    USABLE_PORTRAIT,
-    add_paragraph,
-    base_styles,
-    fill_row,
-    header_table,
-    new_table,
-    page,
-    properties,
-    repeat_as_header,
-    span_row,
-    to_bytes,
-    two_columns,
-)
+from ...documents import docx as word
 from ...letterhead import Issuer, date_words, house
 from .. import rules
 from ..models import GROUP_LABELS
@@ -115,16 +102,16 @@ def invitation_doc(conference, campaign, groups, today: date) -> InvitationDoc:
 
 def invitation_docx(data: InvitationDoc) -> bytes:
     doc = Document()
-    page(doc.sections[0])
-    base_styles(doc)
+    word.page(doc.sections[0])
+    word.base_styles(doc)
     if data.day:
-        properties(doc, f"Giấy mời – {data.title}", data.issuer.author, data.day)
-    header_table(doc, data.issuer.lines, data.number_line, data.date_line, (Mm(70), Mm(102)), indent=Mm(-7))
-    add_paragraph(doc, INVITATION_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
+        word.properties(doc, f"Giấy mời – {data.title}", data.issuer.author, data.day)
+    word.header_table(doc, data.issuer.lines, data.number_line, data.date_line, (Mm(70), Mm(102)), indent=Mm(-7))
+    word.add_paragraph(doc, INVITATION_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    word.add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
 
     def body(text, bold_label: str | None = None):
-        paragraph = add_paragraph(doc, bold_label or "", bold=True, align=_J, before=Pt(3))
+        paragraph = word.add_paragraph(doc, bold_label or "", bold=True, align=_J, before=Pt(3))
         paragraph.add_run(text)
         paragraph.paragraph_format.first_line_indent = Mm(10)
         return paragraph
@@ -145,16 +132,16 @@ def invitation_docx(data: InvitationDoc) -> bytes:
     body(data.closing)
     body("Rất mong các đồng chí tham dự đầy đủ, đúng giờ./.")
 
-    left, right = two_columns(doc, (Mm(80), USABLE_PORTRAIT - Mm(80)))
-    add_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
+    left, right = word.two_columns(doc, (Mm(80), word.USABLE_PORTRAIT - Mm(80)))
+    word.add_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
     for line in ("- Như thành phần mời;", "- Lưu: VT, NN."):
-        add_paragraph(left, line, size=Pt(11))
-    add_paragraph(right, ON_BEHALF, bold=True, align=_C, before=Pt(12), first=True)
-    add_paragraph(right, SIGNER_TITLE, bold=True, align=_C)
+        word.add_paragraph(left, line, size=Pt(11))
+    word.add_paragraph(right, ON_BEHALF, bold=True, align=_C, before=Pt(12), first=True)
+    word.add_paragraph(right, SIGNER_TITLE, bold=True, align=_C)
     for _ in range(4):
-        add_paragraph(right)
-    add_paragraph(right, data.signer_name, bold=True, align=_C)
-    return to_bytes(doc)
+        word.add_paragraph(right)
+    word.add_paragraph(right, data.signer_name, bold=True, align=_C)
+    return word.to_bytes(doc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,28 +209,28 @@ _GUEST_WIDTHS = [Mm(10), Mm(62), Mm(70), Mm(25), Mm(17), Mm(68)]  # 252 mm
 def guest_list_docx(data: GuestListDoc) -> bytes:
     doc = Document()
     section = doc.sections[0]
-    page(section, landscape=True)
-    base_styles(doc)
+    word.page(section, landscape=True)
+    word.base_styles(doc)
     if data.day:
-        properties(doc, f"Danh sách khách mời – {data.title}", data.issuer.author, data.day)
-    header_table(doc, data.issuer.lines, "", data.date_line, (Mm(95), Mm(157)))
-    add_paragraph(doc, GUESTS_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
-    add_paragraph(doc, data.subject, bold=True, align=_C)
+        word.properties(doc, f"Danh sách khách mời – {data.title}", data.issuer.author, data.day)
+    word.header_table(doc, data.issuer.lines, "", data.date_line, (Mm(95), Mm(157)))
+    word.add_paragraph(doc, GUESTS_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
+    word.add_paragraph(doc, data.subject, bold=True, align=_C)
     if data.number:
-        add_paragraph(doc, f"(Kèm theo Giấy mời số {data.number})", italic=True, align=_C)
-    add_paragraph(doc, "").paragraph_format.space_after = Pt(6)
+        word.add_paragraph(doc, f"(Kèm theo Giấy mời số {data.number})", italic=True, align=_C)
+    word.add_paragraph(doc, "").paragraph_format.space_after = Pt(6)
 
-    table = new_table(doc, 1, _GUEST_WIDTHS)
-    fill_row(table.rows[0], GUEST_HEADERS, _GUEST_WIDTHS, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, _GUEST_WIDTHS)
+    word.fill_row(table.rows[0], GUEST_HEADERS, _GUEST_WIDTHS, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     aligns = [_C, _L, _L, _C, _C, _L]
     roman = ["I", "II", "III", "IV", "V", "VI"]
     for index, (label, rows) in enumerate(data.groups):
-        span_row(table, _GUEST_WIDTHS, [(len(_GUEST_WIDTHS), f"{roman[index]}. {label} ({len(rows)})")], TABLE_FONT,
-                 bold=True)
+        word.span_row(table, _GUEST_WIDTHS, [(len(_GUEST_WIDTHS), f"{roman[index]}. {label} ({len(rows)})")],
+                      TABLE_FONT, bold=True)
         for row in rows:
-            fill_row(table.add_row(), [row.stt, row.name, row.detail, row.reply,
+            word.fill_row(table.add_row(), [row.stt, row.name, row.detail, row.reply,
                                     "" if row.count is None else row.count, row.names],
                   _GUEST_WIDTHS, TABLE_FONT, aligns=aligns)
-    add_paragraph(doc, data.summary, italic=True, before=Pt(6))
-    return to_bytes(doc)
+    word.add_paragraph(doc, data.summary, italic=True, before=Pt(6))
+    return word.to_bytes(doc)

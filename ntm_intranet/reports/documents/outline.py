@@ -15,19 +15,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from ...documents.docx import (
-    USABLE_PORTRAIT,
-    add_paragraph,
-    base_styles,
-    draft_header,
-    fill_row,
-    header_table,
-    new_table,
-    page,
-    repeat_as_header,
-    to_bytes,
-    two_columns,
-)
+from ...documents import docx as word
 from ...letterhead import Issuer, km, money
 from ...org.models import COMMUNE_KINDS
 
@@ -179,15 +167,15 @@ def outline_from(unit, campaign, submission, criteria, house, coordinator: str, 
 def report_outline_docx(data: ReportOutline) -> bytes:
     doc = Document()
     section = doc.sections[0]
-    page(section)
-    base_styles(doc)
-    draft_header(section)
-    header_table(doc, data.issuer.lines, data.number, data.date_line, (Mm(72), Mm(98)), indent=Mm(-5))
-    add_paragraph(doc, OUTLINE_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
+    word.page(section)
+    word.base_styles(doc)
+    word.draft_header(section)
+    word.header_table(doc, data.issuer.lines, data.number, data.date_line, (Mm(72), Mm(98)), indent=Mm(-5))
+    word.add_paragraph(doc, OUTLINE_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    word.add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
     for index, (heading, guidance) in enumerate(OUTLINE_SECTIONS):
-        add_paragraph(doc, f"{ROMAN[index]}. {heading}", bold=True, align=_J, before=Pt(6))
-        line = add_paragraph(doc, guidance, italic=True, align=_J)
+        word.add_paragraph(doc, f"{ROMAN[index]}. {heading}", bold=True, align=_J, before=Pt(6))
+        line = word.add_paragraph(doc, guidance, italic=True, align=_J)
         line.paragraph_format.first_line_indent = Mm(10)
         line.paragraph_format.space_after = Pt(6)
         if index == RESULTS_SECTION:
@@ -195,43 +183,44 @@ def report_outline_docx(data: ReportOutline) -> bytes:
             if data.commune:
                 _criteria(doc, data)
     _closing(doc, data)
-    return to_bytes(doc)
+    return word.to_bytes(doc)
 
 
 def _figures(doc, data: ReportOutline) -> None:
-    add_paragraph(doc, "1. Nguồn lực huy động", bold=True, italic=True).paragraph_format.space_after = Pt(6)
+    word.add_paragraph(doc, "1. Nguồn lực huy động", bold=True, italic=True).paragraph_format.space_after = Pt(6)
     widths = [Mm(12), Mm(93), Mm(25), Mm(35)]
-    table = new_table(doc, 1, widths)
-    fill_row(table.rows[0], FIGURE_HEADERS, widths, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, widths)
+    word.fill_row(table.rows[0], FIGURE_HEADERS, widths, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     for number, (label, unit, value, bold) in enumerate(data.figure_rows, 1):
-        fill_row(table.add_row(), [number, label, unit, value], widths, TABLE_FONT, bold=bold, aligns=[_C, _L, _C, _R])
+        word.fill_row(table.add_row(), [number, label, unit, value], widths, TABLE_FONT, bold=bold,
+                      aligns=[_C, _L, _C, _R])
 
 
 def _criteria(doc, data: ReportOutline) -> None:
-    add_paragraph(doc, f"2. Kết quả thực hiện {len(data.criteria)} tiêu chí", bold=True, italic=True,
+    word.add_paragraph(doc, f"2. Kết quả thực hiện {len(data.criteria)} tiêu chí", bold=True, italic=True,
                before=Pt(6)).paragraph_format.space_after = Pt(6)
     widths = [Mm(12), Mm(103), Mm(25), Mm(25)]
     headers = [h.format(start=data.period_start - 1, end=data.period_end) for h in CRITERIA_HEADERS]
-    table = new_table(doc, 1, widths)
-    fill_row(table.rows[0], headers, widths, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, widths)
+    word.fill_row(table.rows[0], headers, widths, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     for c in data.criteria:
-        fill_row(table.add_row(), [c.number, c.name, MET if c.met_start else "", MET if c.met_end else ""], widths,
+        word.fill_row(table.add_row(), [c.number, c.name, MET if c.met_start else "", MET if c.met_end else ""], widths,
               TABLE_FONT, aligns=[_C, _L, _C, _C])
-    fill_row(table.add_row(), ["", CRITERIA_COUNT, data.count_start, data.count_end], widths, TABLE_FONT, bold=True,
-          aligns=[_C, _L, _C, _C])
+    word.fill_row(table.add_row(), ["", CRITERIA_COUNT, data.count_start, data.count_end], widths, TABLE_FONT,
+                  bold=True, aligns=[_C, _L, _C, _C])
 
 
 def _closing(doc, data: ReportOutline) -> None:
-    left, right = two_columns(doc, (Mm(80), USABLE_PORTRAIT - Mm(80)))
-    add_paragraph(left, RECIPIENTS_LABEL, bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
+    left, right = word.two_columns(doc, (Mm(80), word.USABLE_PORTRAIT - Mm(80)))
+    word.add_paragraph(left, RECIPIENTS_LABEL, bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
     for entry in data.recipients:
-        add_paragraph(left, entry, size=Pt(11))
+        word.add_paragraph(left, entry, size=Pt(11))
     on_behalf, title = data.signature
     if on_behalf:
-        add_paragraph(right, on_behalf, bold=True, align=_C, before=Pt(12), first=True)
-        add_paragraph(right, title, bold=True, align=_C)
+        word.add_paragraph(right, on_behalf, bold=True, align=_C, before=Pt(12), first=True)
+        word.add_paragraph(right, title, bold=True, align=_C)
     else:
-        add_paragraph(right, title, bold=True, align=_C, before=Pt(12), first=True)
-    add_paragraph(right, "(Ký, đóng dấu)", italic=True, align=_C)
+        word.add_paragraph(right, title, bold=True, align=_C, before=Pt(12), first=True)
+    word.add_paragraph(right, "(Ký, đóng dấu)", italic=True, align=_C)
