@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from flask_babel import force_locale
@@ -135,16 +134,10 @@ _ROW_ALIGNS = [_CENTER, _LEFT, _LEFT, _LEFT, _LEFT, _RIGHT]
 
 
 def award_list_docx(data: AwardListDoc) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    word.page(section, landscape=True)
-    word.base_styles(doc)
-    if not data.approved:
-        word.draft_header(section)
-    if data.decision_date:
-        word.properties(doc, f"Danh sách khen thưởng – {data.decision_line.strip('()')}", data.issuer.author,
-                   data.decision_date)
-    else:
+    doc = word.new_document(landscape=True, draft=not data.approved,
+                            title=f"Danh sách khen thưởng – {data.decision_line.strip('()')}",
+                            author=data.issuer.author, day=data.decision_date)
+    if not data.decision_date:
         doc.core_properties.title = "Dự thảo danh sách khen thưởng"
         doc.core_properties.language = "vi-VN"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, time
 
+from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -100,6 +101,21 @@ def properties(doc, title: str, author: str, day: date) -> None:
     props.created = props.modified = datetime.combine(day, time(8, 0))
     props.last_modified_by = props.author
     props.revision = 1
+
+
+def new_document(landscape: bool = False, draft: bool = False, title: str = "", author: str = "",
+                 day: date | None = None):
+    """A blank official paper: A4 (landscape for an annex table) with the margins and the Times New Roman
+    of DOMAIN.md §8, "DỰ THẢO" on every page of a draft, and the file's properties once its date is known."""
+    doc = Document()
+    section = doc.sections[0]
+    page(section, landscape=landscape)
+    base_styles(doc)
+    if draft:
+        draft_header(section)
+    if day is not None:
+        properties(doc, title, author, day)
+    return doc
 
 
 def to_bytes(doc) -> bytes:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
@@ -96,11 +95,7 @@ def achievement_from(nomination, campaign) -> AchievementReport:
 
 
 def achievement_report_docx(data: AchievementReport) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    word.page(section)
-    word.base_styles(doc)
-    word.draft_header(section)
+    doc = word.new_document(draft=True)
     word.header_table(doc, data.issuer.lines, "", data.issuer.date_line(None), (Mm(72), Mm(98)), indent=Mm(-5))
     word.add_paragraph(doc, ACHIEVEMENT_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
     word.add_paragraph(doc, data.proposal, bold=True, align=_C)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from flask_babel import force_locale
@@ -147,12 +146,8 @@ _ALIGNS = [_C, _L, _L, _C, _C, _C, _C, _L]
 
 
 def minutes_docx(data: MinutesDoc) -> bytes:
-    doc = Document()
-    word.page(doc.sections[0])
-    word.base_styles(doc)
-    if data.held_on:
-        word.properties(doc, f"Biên bản họp Hội đồng Thi đua – Khen thưởng – {data.title}", data.issuer.author,
-                   data.held_on)
+    doc = word.new_document(title=f"Biên bản họp Hội đồng Thi đua – Khen thưởng – {data.title}",
+                            author=data.issuer.author, day=data.held_on)
     word.header_table(doc, data.issuer.lines, NUMBER, data.date_line, (Mm(82), Mm(98)), indent=Mm(-15))
     word.add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
     word.add_paragraph(doc, data.subject, bold=True, align=_C)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from flask_babel import force_locale
@@ -259,12 +258,8 @@ def proposal_lines(data: ProposalDoc) -> list[str]:
 
 def submission_docx(data: ProposalDoc) -> bytes:
     with force_locale("vi"):
-        doc = Document()
-        word.page(doc.sections[0])
-        word.base_styles(doc)
-        if data.held_on:
-            word.properties(doc, f"Tờ trình đề nghị khen thưởng – {data.campaign_title}", data.issuer.author,
-                       data.held_on)
+        doc = word.new_document(title=f"Tờ trình đề nghị khen thưởng – {data.campaign_title}",
+                                author=data.issuer.author, day=data.held_on)
         word.header_table(doc, data.issuer.lines, SUBMISSION_NUMBER, data.issuer.date_line(None), (Mm(82), Mm(98)),
                      indent=Mm(-15))
         center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
@@ -163,14 +162,9 @@ _EST_WIDTHS = [Mm(10), Mm(62), Mm(16), Mm(16), Mm(22), Mm(26), Mm(26), Mm(34), M
 
 
 def estimate_docx(data: EstimateDoc) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    word.page(section, landscape=True)
-    word.base_styles(doc)
-    if not data.approved:
-        word.draft_header(section)
-    if data.day:
-        word.properties(doc, f"Dự toán kinh phí – {data.conference_title}", data.issuer.author, data.day)
+    doc = word.new_document(landscape=True, draft=not data.approved,
+                            title=f"Dự toán kinh phí – {data.conference_title}", author=data.issuer.author,
+                            day=data.day)
 
     word.header_table(doc, data.issuer.lines, ESTIMATE_NUMBER, data.date_line, (Mm(95), Mm(157)))
     word.add_paragraph(doc, ESTIMATE_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))

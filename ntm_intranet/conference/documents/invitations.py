@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
@@ -101,11 +100,7 @@ def invitation_doc(conference, campaign, groups, today: date) -> InvitationDoc:
 
 
 def invitation_docx(data: InvitationDoc) -> bytes:
-    doc = Document()
-    word.page(doc.sections[0])
-    word.base_styles(doc)
-    if data.day:
-        word.properties(doc, f"Giấy mời – {data.title}", data.issuer.author, data.day)
+    doc = word.new_document(title=f"Giấy mời – {data.title}", author=data.issuer.author, day=data.day)
     word.header_table(doc, data.issuer.lines, data.number_line, data.date_line, (Mm(70), Mm(102)), indent=Mm(-7))
     word.add_paragraph(doc, INVITATION_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
     word.add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
@@ -207,12 +202,8 @@ _GUEST_WIDTHS = [Mm(10), Mm(62), Mm(70), Mm(25), Mm(17), Mm(68)]  # 252 mm
 
 
 def guest_list_docx(data: GuestListDoc) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    word.page(section, landscape=True)
-    word.base_styles(doc)
-    if data.day:
-        word.properties(doc, f"Danh sách khách mời – {data.title}", data.issuer.author, data.day)
+    doc = word.new_document(landscape=True, title=f"Danh sách khách mời – {data.title}", author=data.issuer.author,
+                            day=data.day)
     word.header_table(doc, data.issuer.lines, "", data.date_line, (Mm(95), Mm(157)))
     word.add_paragraph(doc, GUESTS_TITLE, bold=True, size=Pt(14), align=_C, before=Pt(12))
     word.add_paragraph(doc, data.subject, bold=True, align=_C)

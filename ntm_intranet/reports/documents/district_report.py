@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
@@ -33,21 +32,13 @@ def totals_docx(totals, campaign, today: date, issuer: Issuer) -> bytes:
     `issuer` is the coordinating office (Phòng Nông nghiệp và PTNT), from letterhead.House.office.
     """
     with force_locale("vi"):
-        doc = Document()
-        _setup(doc, campaign, today, issuer)
+        doc = word.new_document(draft=True, title=f"Dự thảo báo cáo tổng hợp – {campaign.title}",
+                                author=issuer.author, day=today)
         _heading_block(doc, campaign, today, issuer)
         _units_paragraph(doc, totals, today)
         _resources(doc, totals)
         _criteria(doc, totals, campaign)
         return word.to_bytes(doc)
-
-
-def _setup(doc, campaign, today: date, issuer: Issuer) -> None:
-    section = doc.sections[0]
-    word.page(section)
-    word.base_styles(doc)
-    word.draft_header(section)
-    word.properties(doc, f"Dự thảo báo cáo tổng hợp – {campaign.title}", issuer.author, today)
 
 
 def _heading_block(doc, campaign, today: date, issuer: Issuer) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
@@ -165,11 +164,7 @@ def outline_from(unit, campaign, submission, criteria, house, coordinator: str, 
 
 
 def report_outline_docx(data: ReportOutline) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    word.page(section)
-    word.base_styles(doc)
-    word.draft_header(section)
+    doc = word.new_document(draft=True)
     word.header_table(doc, data.issuer.lines, data.number, data.date_line, (Mm(72), Mm(98)), indent=Mm(-5))
     word.add_paragraph(doc, OUTLINE_TYPE, bold=True, size=Pt(14), align=_C, before=Pt(18))
     word.add_paragraph(doc, data.subject, bold=True, align=_C).paragraph_format.space_after = Pt(12)
