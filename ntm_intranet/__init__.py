@@ -10,8 +10,10 @@ from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import proxies
 from .config import load_config
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from .proxies import TrustedProxies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     sweep_tmp(Path(app.config["NTM_UPLOAD_DIR"]), app.config["NTM_TMP_MAX_AGE_SECONDS"])
 
+    # The client's real address for the limiter and the audit log, from the proxies the operator trusts.
+    app.wsgi_app = TrustedProxies(app.wsgi_app, proxies.parse(app.config["NTM_TRUSTED_PROXIES"]))
     _init_extensions(app)
     _register_blueprints(app)
 
