@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance_path = Path(os.environ.get("NTM_INSTANCE_PATH") or ROOT / "instance").resolve()
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    from .storage import UploadRequest
+    from .uploads import UploadRequest
 
     app.request_class = UploadRequest  # uploaded files go straight into the store's tmp folder as they arrive
     app.config.update(load_config(instance_path))
@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.config["NTM_UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
-    from .storage import sweep_tmp
+    from .uploads import sweep_tmp
 
     sweep_tmp(Path(app.config["NTM_UPLOAD_DIR"]), app.config["NTM_TMP_MAX_AGE_SECONDS"])
 
@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from . import compression, errors, security, templating
-    from .storage import sweep_pending
+    from .uploads import sweep_pending
 
     with app.app_context():  # stored files whose upload was killed before its row was committed
         sweep_pending(Path(app.config["NTM_UPLOAD_DIR"]), app.config["NTM_TMP_MAX_AGE_SECONDS"])

@@ -90,7 +90,7 @@ def load_config(instance_path: Path) -> dict:
         # Whom to believe about the client's address: nobody, a count of proxies, or their addresses.
         "NTM_TRUSTED_PROXIES": os.environ.get("NTM_TRUSTED_PROXIES", ""),
         "NTM_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
-        # What a killed upload left in <upload dir>/tmp goes at start once untouched this long (storage.sweep_tmp).
+        # What a killed upload left in <upload dir>/tmp goes at start once untouched this long (uploads.sweep_tmp).
         "NTM_TMP_MAX_AGE_SECONDS": float(os.environ.get("NTM_TMP_MAX_AGE_SECONDS", "3600")),
         # Tests only (faults.py): pause at these points so a test can kill the server there. Never in production.
         "NTM_TEST_FAULT_PAUSE": os.environ.get("NTM_TEST_FAULT_PAUSE", ""),

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from werkzeug.datastructures import FileStorage
 
-from . import audit, clock, storage
+from . import audit, clock, uploads
 from .auth.models import User
 from .campaigns.models import Campaign
 from .extensions import db
@@ -137,7 +137,7 @@ def load_demo_board() -> int:
         if status != "draft":
             for file_kind, title in (("to_trinh", "Tờ trình đề nghị khen thưởng"),
                                      ("thanh_tich", "Báo cáo thành tích")):
-                stored = storage.store(FileStorage(io.BytesIO(_docx(title, f"{name} — {summary} ({index})")),
+                stored = uploads.store(FileStorage(io.BytesIO(_docx(title, f"{name} — {summary} ({index})")),
                                                    filename=f"{title} – {name}.docx"))
                 db.session.add(NominationFile(nomination_id=nomination.id, kind=file_kind,
                                               original_name=stored.original_name, sha256=stored.sha256,

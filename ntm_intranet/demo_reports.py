@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 
 from werkzeug.datastructures import FileStorage
 
-from . import audit, clock, storage
+from . import audit, clock, uploads
 from .auth.models import User
 from .campaigns.models import Campaign, Criterion, Milestone
 from .extensions import db
@@ -155,7 +155,7 @@ def load_demo_reports() -> int:
         reporter = reporters.get(unit.id)
         if status not in (None,) and (sent_on or status == "draft"):
             upload_day = sent_on or DEMO_DAY
-            stored = storage.store(FileStorage(io.BytesIO(_report_docx(unit, campaign, sub)),
+            stored = uploads.store(FileStorage(io.BytesIO(_report_docx(unit, campaign, sub)),
                                                filename=f"Báo cáo tổng kết NTM 2011-2015 – {unit.name}.docx"))
             db.session.add(ReportFile(submission_id=sub.id, kind="report", version=1,
                                       original_name=stored.original_name, sha256=stored.sha256, size=stored.size,

@@ -3,9 +3,9 @@
 Off unless NTM_TEST_FAULT_PAUSE names the point (several may be given, comma-separated); never set it in
 production. The points:
 
-- "upload": in `storage.store()`, once the upload is written to its temporary file in <upload dir>/tmp,
+- "upload": in `uploads.store()`, once the upload is written to its temporary file in <upload dir>/tmp,
   before it is checked and moved to its content address;
-- "stored": in `storage.store()`, once a new file is at its content address (marked pending), before the
+- "stored": in `uploads.store()`, once a new file is at its content address (marked pending), before the
   caller writes and commits its row;
 - "ballot": in `voting.services._record_sheet()`, once the who-has-voted row and the anonymous ballots
   are written in the transaction, before it commits.

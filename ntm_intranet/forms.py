@@ -1,10 +1,17 @@
-"""The base form: every text field is NFC-normalised and trimmed before validation."""
+"""Form pieces every room may use: the base form (every text field NFC-normalised and trimmed before
+validation), the versioned form (a lost race is told, not overwritten), and number fields that read what
+Vietnamese people type (money as 1.150.000, decimals with a comma)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import DecimalField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange
+from wtforms.widgets import TextInput
 
 from .text import clean, clean_multiline
 
@@ -26,3 +33,67 @@ class BaseForm(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class VersionedForm(BaseForm):
+    """A form that edits a record carrying a version: the version the page was drawn from comes back with
+    the form, so the service can refuse a change made to a record someone else changed meanwhile."""
+
+    version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+NOT_NEGATIVE = NumberRange(min=0, message=_l("Số liệu không được âm."))
+NUMBER_MESSAGE = _l("Hãy nhập một số nguyên, ví dụ 1.500.000.")
+
+
+class MoneyField(IntegerField):
+    """A whole number; people type 1.150.000 or 1,150,000 or 1150000 (or "1.150.000 đ") alike."""
+
+    # A text box: a browser's number box refuses "1.150.000" (and drops what it cannot read).
+    widget = TextInput()
+
+    def _value(self):
+        """1500000000 shows as "1.500.000.000", as it was typed."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [v.replace(".", "").replace(",", "").replace(" ", "").replace("đ", "") for v in valuelist]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(NUMBER_MESSAGE) from exc
+
+
+class DecimalCommaField(DecimalField):
+    """A decimal number as Vietnamese write it (2,5 or 0,15); a point (2.5) works too."""
+
+    widget = TextInput()  # a number box refuses the decimal comma
+    message = _l("Hãy nhập một số, ví dụ 0,3.")
+
+    def _value(self):
+        """12.5 km shows as "12,5" (not "12.500", which reads as twelve thousand five hundred)."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{Decimal(self.data):.3f}".rstrip("0").rstrip(".").replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            text = valuelist[0].strip().replace(" ", "")
+            text = text.replace(".", "").replace(",", ".") if "," in text else text
+            valuelist = [text]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.message) from exc

@@ -108,12 +108,12 @@ def _report_versions(campaign: Campaign, rng: random.Random, first_unit_id: int)
 
     from werkzeug.datastructures import FileStorage
 
-    from . import storage
+    from . import uploads
     from .reports.models import FileKind, ReportFile
 
     pdf = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
            b"trailer<</Root 1 0 R>>\n%%EOF\n")
-    stored = storage.store(FileStorage(io.BytesIO(pdf), filename="bao-cao-tong-ket.pdf"))
+    stored = uploads.store(FileStorage(io.BytesIO(pdf), filename="bao-cao-tong-ket.pdf"))
     rows = []
     for sub_id, status, sent in db.session.execute(
             db.select(Submission.id, Submission.status, Submission.submitted_at)

@@ -3,11 +3,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import BaseForm, choices
-from ..reports.forms import DecimalCommaField, MoneyField, VersionedForm
+from ..forms import NOT_NEGATIVE, BaseForm, DecimalCommaField, MoneyField, VersionedForm, choices
 from .models import KIND_LABELS
-
-NOT_NEGATIVE = NumberRange(min=0, message=_l("Số liệu không được âm."))
 
 
 class NominationForm(VersionedForm):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import uploads
 from ..extensions import db
 
 
@@ -178,6 +179,9 @@ class NominationFile(db.Model):
     content_type: Mapped[str] = mapped_column(String(120))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+uploads.holds_files(NominationFile.sha256)  # the sweep and discard() keep the files these rows name
 
 
 FILE_KIND_LABELS = {"to_trinh": _l("Tờ trình"), "thanh_tich": _l("Báo cáo thành tích"), "other": _l("Tài liệu khác")}

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from .. import audit, clock, storage
+from .. import audit, clock, uploads
 from ..auth.models import User, UserRole
 from ..auth.roles import Role
 from ..extensions import db
@@ -109,7 +109,7 @@ def add_file(nomination: Nomination, kind: str, upload, user) -> NominationFile:
         raise NominationError(_("Loại tài liệu không hợp lệ."))
     if nomination.status not in (NominationStatus.DRAFT, NominationStatus.RETURNED):
         raise NominationError(_("Hồ sơ đã gửi: không thêm tài liệu được nữa."))
-    stored = storage.store(upload)
+    stored = uploads.store(upload)
     try:
         row = NominationFile(nomination_id=nomination.id, kind=kind, original_name=stored.original_name,
                              sha256=stored.sha256, size=stored.size, content_type=stored.content_type,
@@ -120,7 +120,7 @@ def add_file(nomination: Nomination, kind: str, upload, user) -> NominationFile:
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        storage.discard(stored)
+        uploads.discard(stored)
         raise
     return row
 

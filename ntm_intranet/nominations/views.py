@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock, storage
+from .. import clock, uploads
 from ..auth.access import roles
 from ..auth.roles import Role
 from ..campaigns import services as campaigns
@@ -120,7 +120,7 @@ def _detail(nomination: Nomination, status: int = 200, error: str | None = None,
     return make_response(render_template(
         "nominations/detail.html", n=nomination, file_form=file_form, screen_form=screen_form, is_owner=is_owner,
         is_secretary=current_user.has_role(Role.SECRETARY), checks=services.automatic_checks(nomination),
-        error=error, accept=storage.ACCEPT_ATTR, max_bytes=storage.max_bytes()), status)
+        error=error, accept=uploads.ACCEPT_ATTR, max_bytes=uploads.max_bytes()), status)
 
 
 @bp.route("/nominations/<int:nomination_id>")
@@ -139,7 +139,7 @@ def upload(nomination_id: int):
                        file_form=form)
     try:
         row = services.add_file(nomination, form.kind.data, form.file.data, current_user)
-    except (services.NominationError, storage.UploadRefused) as exc:
+    except (services.NominationError, uploads.UploadRefused) as exc:
         db.session.rollback()
         return _detail(nomination, 422, str(exc), file_form=form)
     flash(_("Đã tải lên “%(n)s”.", n=row.original_name), "success")
@@ -200,7 +200,7 @@ def download(file_id: int):
         _visible(nomination.id)
     elif nomination.status == NominationStatus.DRAFT:
         abort(404)
-    return storage.send(row)
+    return uploads.send(row)
 
 
 # The board's configuration (the secretary) -------------------------------------------------------------

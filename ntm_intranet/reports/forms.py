@@ -1,28 +1,11 @@
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
 
 from ..campaigns.forms import DATE_MESSAGE, VnDateField
-from ..forms import BaseForm, choices
+from ..forms import NOT_NEGATIVE, NUMBER_MESSAGE, BaseForm, DecimalCommaField, MoneyField, VersionedForm, choices
 from .models import FIGURES
-
-NOT_NEGATIVE = NumberRange(min=0, message=_l("Số liệu không được âm."))
-NUMBER_MESSAGE = _l("Hãy nhập một số nguyên, ví dụ 1.500.000.")
-
-
-class VersionedForm(BaseForm):
-    version = HiddenField()
-
-    @property
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
 
 class UploadForm(VersionedForm):
@@ -32,52 +15,6 @@ class UploadForm(VersionedForm):
 class MeetingForm(VersionedForm):
     held_on = VnDateField(_l("Ngày tổ chức hội nghị tổng kết"), validators=[DataRequired(DATE_MESSAGE)])
     minutes = FileField(_l("Biên bản hội nghị (không bắt buộc)"))
-
-
-class MoneyField(IntegerField):
-    """A whole number; people type 1.150.000 or 1,150,000 or 1150000 (or "1.150.000 đ") alike."""
-
-    # A text box: a browser's number box refuses "1.150.000" (and drops what it cannot read).
-    widget = TextInput()
-
-    def _value(self):
-        """1500000000 shows as "1.500.000.000", as it was typed."""
-        if self.raw_data:
-            return self.raw_data[0]
-        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [v.replace(".", "").replace(",", "").replace(" ", "").replace("đ", "") for v in valuelist]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(NUMBER_MESSAGE) from exc
-
-
-class DecimalCommaField(DecimalField):
-    """A decimal number as Vietnamese write it (2,5 or 0,15); a point (2.5) works too."""
-
-    widget = TextInput()  # a number box refuses the decimal comma
-    message = _l("Hãy nhập một số, ví dụ 0,3.")
-
-    def _value(self):
-        """12.5 km shows as "12,5" (not "12.500", which reads as twelve thousand five hundred)."""
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return f"{Decimal(self.data):.3f}".rstrip("0").rstrip(".").replace(".", ",")
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            text = valuelist[0].strip().replace(" ", "")
-            text = text.replace(".", "").replace(",", ".") if "," in text else text
-            valuelist = [text]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(self.message) from exc
 
 
 KM_MESSAGE = _l("Hãy nhập số km, ví dụ 12,5.")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import uploads
 from ..extensions import db
 
 
@@ -135,6 +136,9 @@ class ReportFile(db.Model):
 
     submission = relationship("Submission", back_populates="files")
     uploaded_by = relationship("User", lazy="joined")
+
+
+uploads.holds_files(ReportFile.sha256)  # the sweep and discard() keep the files these rows name
 
 
 class CriterionResult(db.Model):

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit, clock, storage
+from .. import audit, clock, uploads
 from ..campaigns.models import Campaign, Milestone
 from ..extensions import db
 from ..notifications import services as notifications
@@ -91,7 +91,7 @@ def _require_editable(sub: Submission) -> None:
         raise ReportError(_("Báo cáo đã được duyệt: không sửa hay gửi lại được nữa."))
 
 
-def _file_row(sub: Submission, kind: str, stored: storage.StoredFile, user) -> ReportFile:
+def _file_row(sub: Submission, kind: str, stored: uploads.StoredFile, user) -> ReportFile:
     latest = sub.latest(kind)
     if latest is not None and latest.sha256 == stored.sha256:
         raise ReportError(_("Tệp này giống hệt phiên bản %(v)d đã tải lên: không cần tải lại.", v=latest.version))
@@ -113,13 +113,13 @@ def add_file(sub: Submission, kind: str, upload, user, expected_version: int | N
     if kind == FileKind.REPORT:
         _require_editable(sub)
     _check_version(sub, expected_version)
-    stored = storage.store(upload)
+    stored = uploads.store(upload)
     try:
         row = _file_row(sub, kind, stored, user)
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        storage.discard(stored)
+        uploads.discard(stored)
         raise
     db.session.refresh(sub)
     return row
@@ -160,7 +160,7 @@ def record_meeting(sub: Submission, held_on: date, minutes, user, expected_versi
     _check_version(sub, expected_version)
     if held_on > clock.today():
         raise ReportError(_("Ngày tổ chức hội nghị không thể sau ngày hôm nay."))
-    stored = storage.store(minutes) if minutes is not None and minutes.filename else None
+    stored = uploads.store(minutes) if minutes is not None and minutes.filename else None
     try:
         before = sub.as_dict()
         sub.meeting_held_on = held_on
@@ -173,7 +173,7 @@ def record_meeting(sub: Submission, held_on: date, minutes, user, expected_versi
     except BaseException:
         db.session.rollback()
         if stored is not None:
-            storage.discard(stored)
+            uploads.discard(stored)
         raise
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import clock, storage
+from .. import clock, uploads
 from ..auth.access import roles
 from ..auth.roles import Role
 from ..campaigns import services as campaigns
@@ -107,7 +107,7 @@ def _dossier(unit_id: int, status: int = 200, **forms):
         submit_form=SubmitForm(formdata=None, version=version), review_form=review_form,
         extension_form=extension_form, remind_form=RemindForm(formdata=None),
         is_owner=is_owner, is_coordinator=current_user.has_role(Role.COORDINATOR),
-        reminders=services.reminders_of(unit), max_bytes=storage.max_bytes(), accept=storage.ACCEPT_ATTR,
+        reminders=services.reminders_of(unit), max_bytes=uploads.max_bytes(), accept=uploads.ACCEPT_ATTR,
         error=forms.get("error")), status)
     return response
 
@@ -142,7 +142,7 @@ def upload(unit_id: int):
                         upload_form=form)
     try:
         row = services.add_file(sub, kind, form.file.data, current_user, form.expected_version)
-    except (services.ReportError, storage.UploadRefused) as exc:
+    except (services.ReportError, uploads.UploadRefused) as exc:
         db.session.rollback()
         return _refused(unit_id, str(exc))
     flash(_("Đã tải lên “%(n)s” (phiên bản %(v)d).", n=row.original_name, v=row.version), "success")
@@ -159,7 +159,7 @@ def meeting(unit_id: int):
         return _refused(unit_id, _("Kiểm tra lại ngày tổ chức hội nghị."), meeting_form=form)
     try:
         services.record_meeting(sub, form.held_on.data, form.minutes.data, current_user, form.expected_version)
-    except (services.ReportError, storage.UploadRefused) as exc:
+    except (services.ReportError, uploads.UploadRefused) as exc:
         db.session.rollback()
         return _refused(unit_id, str(exc), meeting_form=form)
     flash(_("Đã ghi nhận hội nghị tổng kết ngày %(d)s.", d=form.held_on.data.strftime("%d/%m/%Y")), "success")
@@ -268,7 +268,7 @@ def download(file_id: int):
     if row is None:
         abort(404)
     org.unit_for(current_user, row.submission.unit_id)  # 404 for another unit's file
-    return storage.send(row)
+    return uploads.send(row)
 
 
 # The deadline board -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from ntm_intranet import storage
+from ntm_intranet import uploads
 from ntm_intranet.audit import AuditEvent, verify_chain
 from ntm_intranet.auth.models import User
 from ntm_intranet.extensions import db
@@ -49,7 +49,7 @@ def small(app, tmp_path):
     app.config["NTM_UPLOAD_DIR"] = str(tmp_path / "uploads")
     factories.user(unit=factories.unit())
     for content in (b"%PDF-1.4 bao cao\n", b"%PDF-1.4 bien ban\n"):
-        path = storage.path_for(hashlib.sha256(content).hexdigest())
+        path = uploads.path_for(hashlib.sha256(content).hexdigest())
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
     return app

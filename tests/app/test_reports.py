@@ -375,7 +375,7 @@ def test_board_and_totals_export_to_excel_and_word(demo_reports, as_user):
 
 def test_demo_reports_are_loaded_once_with_real_files(demo_reports, app):
     from ntm_intranet.seed import load_demo
-    from ntm_intranet.storage import path_for
+    from ntm_intranet.uploads import path_for
 
     count = db.session.execute(db.select(db.func.count(Submission.id))).scalar_one()
     assert load_demo()["reports"] == 0

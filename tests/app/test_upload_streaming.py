@@ -1,6 +1,6 @@
 """An uploaded file is written once: straight into <upload dir>/tmp as the request body arrives.
 
-The request's form parser hands each file part to a `storage.Incoming`, which enforces the size cap,
+The request's form parser hands each file part to an `uploads.Incoming`, which enforces the size cap,
 hashes and scans the bytes as they are written; `store()` only checks and renames it. Neither Werkzeug's
 own spool nor a second copy by `store()` is involved, and whatever happens to the request, its temporary
 file is gone when it ends. Other callers of `store()` (files made in code) are copied the same way.
@@ -17,8 +17,9 @@ import stat
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from ntm_intranet import storage
+from ntm_intranet import uploads
 from ntm_intranet.extensions import db
+from ntm_intranet.uploads import storing
 
 from .test_uploads import REPORTER, TOO_BIG, assert_refused, files_in, pdf_bytes, send, tmp_is_empty, unit_id
 
@@ -37,7 +38,7 @@ def reporter(demo, as_user):
 def incomings(monkeypatch):
     """Every Incoming made during the test, with the largest size its file reached on disk."""
     made = []
-    real_init, real_close = storage.Incoming.__init__, storage.Incoming.close
+    real_init, real_close = uploads.Incoming.__init__, uploads.Incoming.close
 
     def init(self):
         real_init(self)
@@ -50,8 +51,8 @@ def incomings(monkeypatch):
             self.largest_on_disk = max(self.largest_on_disk, os.fstat(self.fileno()).st_size)
         real_close(self)
 
-    monkeypatch.setattr(storage.Incoming, "__init__", init)
-    monkeypatch.setattr(storage.Incoming, "close", close)
+    monkeypatch.setattr(uploads.Incoming, "__init__", init)
+    monkeypatch.setattr(uploads.Incoming, "close", close)
     return made
 
 
@@ -69,7 +70,7 @@ def test_a_large_upload_is_written_once_straight_into_the_store_leaving_one_file
         raise AssertionError("store() copied the upload a second time")
 
     monkeypatch.setattr("werkzeug.wrappers.request.default_stream_factory", no_spool)
-    monkeypatch.setattr(storage, "_stream_into_store", no_copy)
+    monkeypatch.setattr(storing, "_stream_into_store", no_copy)
     data = big_pdf(6)
 
     response = send(reporter, data, "Báo cáo quét.pdf")
@@ -144,7 +145,7 @@ def test_a_body_of_many_small_files_opens_only_a_few_temporary_files_and_the_upl
     response = send(reporter, data, "Báo cáo.pdf", **extra)
 
     assert response.status_code == 302
-    assert len(incomings) == storage.UploadRequest.STREAMED_PARTS
+    assert len(incomings) == uploads.UploadRequest.STREAMED_PARTS
     sha = hashlib.sha256(data).hexdigest()
     assert files_in(upload_dir) == {f"{sha[:2]}/{sha}"}
 
@@ -160,17 +161,17 @@ def test_markup_in_a_large_streamed_upload_is_refused_and_leaves_nothing(reporte
 def test_store_copies_a_file_made_in_code_through_the_same_checks(app, upload_dir):
     data = big_pdf(2)
     with app.test_request_context("/"):
-        stored = storage.store(FileStorage(io.BytesIO(data), filename="Báo cáo.pdf"))
+        stored = uploads.store(FileStorage(io.BytesIO(data), filename="Báo cáo.pdf"))
         db.session.commit()  # as the caller does with the file's row: the file is no longer pending
         assert stored.created and stored.size == len(data) and stored.content_type == "application/pdf"
         assert stored.sha256 == hashlib.sha256(data).hexdigest()
         assert files_in(upload_dir) == {f"{stored.sha256[:2]}/{stored.sha256}"}
 
-        with pytest.raises(storage.UploadRefused, match=MARKUP):
-            storage.store(FileStorage(io.BytesIO(data + b"<script>alert(1)</script>"), filename="Báo cáo 2.pdf"))
+        with pytest.raises(uploads.UploadRefused, match=MARKUP):
+            uploads.store(FileStorage(io.BytesIO(data + b"<script>alert(1)</script>"), filename="Báo cáo 2.pdf"))
         app.config["NTM_MAX_UPLOAD_MB"] = 1
-        with pytest.raises(storage.UploadRefused, match=TOO_BIG):
-            storage.store(FileStorage(io.BytesIO(big_pdf(2, seed=9)), filename="Báo cáo 3.pdf"))
+        with pytest.raises(uploads.UploadRefused, match=TOO_BIG):
+            uploads.store(FileStorage(io.BytesIO(big_pdf(2, seed=9)), filename="Báo cáo 3.pdf"))
 
     assert files_in(upload_dir) == {f"{stored.sha256[:2]}/{stored.sha256}"}
     assert tmp_is_empty(upload_dir)
@@ -181,11 +182,11 @@ def test_markup_cut_in_two_by_the_chunks_is_found_wherever_the_cut_falls(marker)
     noise = random.Random(3).randbytes(300)
     data = noise + marker + noise
     for cut in range(len(noise) - 70, len(noise) + len(marker) + 1):
-        scan = storage.ActiveMarkup()
+        scan = uploads.ActiveMarkup()
         scan.feed(data[:cut])
         scan.feed(data[cut:])
         assert scan.found, cut
-    clean = storage.ActiveMarkup()
+    clean = uploads.ActiveMarkup()
     clean.feed(noise)
     clean.feed(noise)
     assert not clean.found

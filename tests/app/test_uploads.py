@@ -26,7 +26,7 @@ import pytest
 from docx import Document
 from openpyxl import Workbook
 
-from ntm_intranet import storage
+from ntm_intranet import uploads
 from ntm_intranet.extensions import db
 from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import ReportFile, Submission
@@ -49,8 +49,8 @@ IDENTICAL = "Tệp này giống hệt phiên bản 1 đã tải lên: không c�
 STALE = "Hồ sơ vừa được thay đổi ở nơi khác"
 ACCEPTED = "Báo cáo đã được duyệt: không sửa hay gửi lại được nữa."
 
-DOCX_TYPE = storage.TYPES["docx"][0]
-XLSX_TYPE = storage.TYPES["xlsx"][0]
+DOCX_TYPE = uploads.TYPES["docx"][0]
+XLSX_TYPE = uploads.TYPES["xlsx"][0]
 
 
 # Files ------------------------------------------------------------------------------------------
@@ -638,26 +638,25 @@ def test_a_failed_database_write_keeps_a_file_another_dossier_uses(demo, as_user
 
 
 def test_undoing_an_upload_never_deletes_bytes_a_nomination_file_still_uses(demo_reports):
-    from ntm_intranet import storage
     from ntm_intranet.nominations.models import NominationFile
 
     shared = db.session.execute(db.select(NominationFile)).scalars().first()
-    storage.discard(storage.StoredFile(shared.sha256, shared.size, shared.content_type, "x.docx", created=True))
-    assert storage.path_for(shared.sha256).exists()
+    uploads.discard(uploads.StoredFile(shared.sha256, shared.size, shared.content_type, "x.docx", created=True))
+    assert uploads.path_for(shared.sha256).exists()
 
     orphan = b"%PDF-1.4\n% nobody refers to these bytes\n%%EOF\n"
-    path = storage.path_for(hashlib.sha256(orphan).hexdigest())
+    path = uploads.path_for(hashlib.sha256(orphan).hexdigest())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(orphan)
-    storage.discard(storage.StoredFile(hashlib.sha256(orphan).hexdigest(), len(orphan), "application/pdf", "o.pdf",
+    uploads.discard(uploads.StoredFile(hashlib.sha256(orphan).hexdigest(), len(orphan), "application/pdf", "o.pdf",
                                       created=True))
     assert not path.exists()
 
 
-def _stored_without_commit(data: bytes, name: str = "Báo cáo.pdf") -> storage.StoredFile:
+def _stored_without_commit(data: bytes, name: str = "Báo cáo.pdf") -> uploads.StoredFile:
     from werkzeug.datastructures import FileStorage
 
-    return storage.store(FileStorage(io.BytesIO(data), filename=name))
+    return uploads.store(FileStorage(io.BytesIO(data), filename=name))
 
 
 def test_a_stored_file_whose_row_never_commits_is_removed_at_a_later_start_and_one_with_a_row_is_kept(
@@ -676,10 +675,10 @@ def test_a_stored_file_whose_row_never_commits_is_removed_at_a_later_start_and_o
     for stored in (orphan, kept):
         os.utime(upload_dir / "tmp" / "pending" / stored.sha256, (old, old))
 
-    assert storage.sweep_pending(upload_dir, 3600) == 1
+    assert uploads.sweep_pending(upload_dir, 3600) == 1
 
-    assert not storage.path_for(orphan.sha256).exists()
-    assert storage.path_for(kept.sha256).exists() and storage.path_for(young.sha256).exists()
+    assert not uploads.path_for(orphan.sha256).exists()
+    assert uploads.path_for(kept.sha256).exists() and uploads.path_for(young.sha256).exists()
     assert {p.name for p in (upload_dir / "tmp" / "pending").iterdir()} == {young.sha256}
 
 

@@ -117,7 +117,7 @@ def test_fifty_concurrent_clients_cause_no_server_error_and_every_write_is_count
     from ntm_intranet.config import normalise_database_url
     from ntm_intranet.extensions import db
     from ntm_intranet.reports.models import ReportFile, Submission
-    from ntm_intranet.storage import path_for
+    from ntm_intranet.uploads import path_for
     from ntm_intranet.voting.models import Ballot, BallotScore, VoteRecord
 
     uploads = tmp_path / "uploads"

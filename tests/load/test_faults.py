@@ -14,7 +14,7 @@ at a chosen moment and started again on the same instance. Then:
 
 The moments: an upload killed while its 30 MB body is still arriving, once it is written to its
 temporary file (before it is checked and moved to its content address), and once it is at its content
-address but its row is not committed (the file is marked pending: storage.sweep_pending); a ballot killed
+address but its row is not committed (the file is marked pending: uploads.sweep_pending); a ballot killed
 after its rows are written in the transaction, before the commit. The paused moments are reached by the
 test-only pause of ntm_intranet/faults.py (NTM_TEST_FAULT_PAUSE), set only on the server that is killed.
 """

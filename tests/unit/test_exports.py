@@ -18,10 +18,10 @@ from ntm_intranet.campaigns.models import Campaign, Criterion
 from ntm_intranet.documents.cells import safe_text
 from ntm_intranet.letterhead import document_date
 from ntm_intranet.reports import rules
-from ntm_intranet.reports.documents.district_report import totals_docx
-from ntm_intranet.reports.documents.sheets import board_xlsx, totals_xlsx
 from ntm_intranet.reports.deadline_board import Board, BoardRow
 from ntm_intranet.reports.district_totals import CommuneCriteria, Totals
+from ntm_intranet.reports.documents.district_report import totals_docx
+from ntm_intranet.reports.documents.sheets import board_xlsx, totals_xlsx
 from ntm_intranet.reports.texts import state_text
 from ntm_intranet.seed import CAMPAIGN, CRITERIA
 

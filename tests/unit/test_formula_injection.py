@@ -18,8 +18,8 @@ from ntm_intranet.awards.documents import AwardListDoc, AwardRow, AwardSection, 
 from ntm_intranet.documents import sheet as xl
 from ntm_intranet.documents.cells import cell_value, safe_text
 from ntm_intranet.letterhead import Issuer
-from ntm_intranet.reports.documents import sheets as xlsx
 from ntm_intranet.reports.district_totals import CommuneCriteria
+from ntm_intranet.reports.documents import sheets as xlsx
 
 from .test_exports import COMMUNE_DUE, TODAY, _board, _campaign, _row, _state, _totals
 

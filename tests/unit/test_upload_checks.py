@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ntm_intranet.awards.documents import award_list_pdf
-from ntm_intranet.storage import CHUNK, PdfActiveContent, sweep_tmp
+from ntm_intranet.uploads import CHUNK, PdfActiveContent, sweep_tmp
 from ntm_intranet.voting.documents import minutes_pdf
 
 from ..app.test_uploads import pdf_bytes
@@ -106,9 +106,9 @@ def test_a_file_that_is_not_a_pdf_is_not_looked_at():
 
 
 def test_a_compressed_object_stream_is_inflated_only_up_to_its_cap(monkeypatch):
-    from ntm_intranet import storage
+    from ntm_intranet.uploads import scans
 
-    monkeypatch.setattr(storage, "_PDF_MAX_INFLATED", 1024 * 1024)
+    monkeypatch.setattr(scans, "_PDF_MAX_INFLATED", 1024 * 1024)
     padding = b"% " + b"0" * (2 * 1024 * 1024) + b"\n"
     assert not scan(object_stream(padding + b"<< /S /Launch /F (a.exe) >>"))
     assert scan(object_stream(b"<< /S /Launch /F (a.exe) >>" + padding))
