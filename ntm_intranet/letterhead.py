@@ -24,6 +24,36 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 BOARD = "Hội đồng Thi đua – Khen thưởng"
 
 # ---------------------------------------------------------------------------------------------
+# The rule of an official paper's layout, by the paper's date
+
+
+@dataclass(frozen=True)
+class LayoutRule:
+    """What the rule in force on a paper's date asks of its layout, where the rules differ.
+
+    Both leave page 1 unnumbered; Thông tư 01/2011/TT-BNV (the rule of 2015) numbers the other pages at
+    the bottom right, Nghị định 30/2020/NĐ-CP (from 05/3/2020) at the top centre.
+    """
+
+    name: str
+    in_force_from: date
+    page_number: str  # "bottom-right" or "top-center"
+
+
+LAYOUT_RULES = (
+    LayoutRule("Thông tư 01/2011/TT-BNV", date(2011, 3, 5), "bottom-right"),
+    LayoutRule("Nghị định 30/2020/NĐ-CP", date(2020, 3, 5), "top-center"),
+)
+
+
+def layout_rule(day: date | None = None) -> LayoutRule:
+    """The rule in force on `day` (today, as the app's clock says, for an undated draft)."""
+    day = day or clock.today()
+    in_force = [rule for rule in LAYOUT_RULES if rule.in_force_from <= day]
+    return in_force[-1] if in_force else LAYOUT_RULES[0]
+
+
+# ---------------------------------------------------------------------------------------------
 # Numbers, money and dates
 
 

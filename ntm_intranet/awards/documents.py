@@ -265,7 +265,7 @@ def _sum_of(rows: list[int]) -> str | int:
 
 
 def award_list_pdf(data: AwardListDoc) -> bytes:
-    return render_pdf("exports/award_list.html", doc=data, money=money, headers=HEADERS,
+    return render_pdf("exports/award_list.html", day=data.decision_date, doc=data, money=money, headers=HEADERS,
                       left_lines=data.issuer.lines, left_width="95mm", number="", date_line=data.date_line,
                       title=TITLE, on_behalf=ON_BEHALF, draft=None if data.approved else word.DRAFT,
                       form_total=FORM_TOTAL, grand_total=GRAND_TOTAL)

@@ -19,8 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
-from ..letterhead import MOTTO, NATION
+from ..letterhead import MOTTO, NATION, layout_rule
 
 FONT = "Times New Roman"
 DRAFT = "DỰ THẢO"
@@ -87,10 +88,14 @@ def base_styles(doc) -> None:
 
 
 def draft_header(section) -> None:
-    """"DỰ THẢO" at the top right of every page of the section."""
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run(header, DRAFT, bold=True, size=Pt(12))
+    """"DỰ THẢO" at the top right of every page of the section, the first included."""
+    headers = [section.header]
+    if section.different_first_page_header_footer:
+        headers.append(section.first_page_header)
+    for header in headers:
+        paragraph = header.add_paragraph() if header.paragraphs[0].runs else header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run(paragraph, DRAFT, bold=True, size=Pt(12))
 
 
 def properties(doc, title: str, author: str, day: date) -> None:
@@ -106,16 +111,45 @@ def properties(doc, title: str, author: str, day: date) -> None:
 def new_document(landscape: bool = False, draft: bool = False, title: str = "", author: str = "",
                  day: date | None = None):
     """A blank official paper: A4 (landscape for an annex table) with the margins and the Times New Roman
-    of DOMAIN.md §8, "DỰ THẢO" on every page of a draft, and the file's properties once its date is known."""
+    of DOMAIN.md §8, page numbers from page 2 where the rule of the paper's date puts them, "DỰ THẢO" on
+    every page of a draft, and the file's properties once its date is known."""
     doc = Document()
     section = doc.sections[0]
     page(section, landscape=landscape)
     base_styles(doc)
+    page_numbers(section, layout_rule(day).page_number)
     if draft:
         draft_header(section)
     if day is not None:
         properties(doc, title, author, day)
     return doc
+
+
+def _field(paragraph, code: str) -> None:
+    """A field Word computes when it lays the page out (PAGE: the page's number)."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, f" {code} "), ("separate", None), (None, "2"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text.strip() == code else "w:t")
+            if element.tag == qn("w:instrText"):
+                element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def page_numbers(section, where: str) -> None:
+    """The page number on every page but the first (a distinct first page, its header and footer empty):
+    "bottom-right" (Thông tư 01/2011/TT-BNV) or "top-center" (Nghị định 30/2020/NĐ-CP)."""
+    section.different_first_page_header_footer = True
+    part = section.footer if where.startswith("bottom") else section.header
+    paragraph = part.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if where.endswith("right") else WD_ALIGN_PARAGRAPH.CENTER
+    _field(paragraph, "PAGE")
+    for run in paragraph.runs:
+        run.font.size = Pt(13)
 
 
 def to_bytes(doc) -> bytes:
@@ -209,7 +243,16 @@ def new_table(doc, rows: int, widths: list) -> Table:
     return table
 
 
+def cant_split(row) -> None:
+    """Word keeps the row on one page: a row is never cut across two pages."""
+    marker = OxmlElement("w:cantSplit")
+    row._tr.get_or_add_trPr().insert_element_before(marker, "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
+                                                     "w:jc", "w:hidden", *_TRPR_SUCCESSORS)
+
+
 def fill_row(row, values, widths, size, bold=False, aligns=None) -> None:
+    """One row of a table, never split across pages."""
+    cant_split(row)
     for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
         cell.width = widths[index]
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -250,9 +293,27 @@ def header_table(doc, left_lines, number: str, date_text: str, widths: tuple, in
     return table
 
 
+def _keep_with_what_follows(doc) -> None:
+    """The last thing on the page so far stays on the page of what comes next: the closing line (or the
+    last row of a table) before a signature block, so the block never stands alone on a page."""
+    body = [element for element in doc.element.body if element.tag != qn("w:sectPr")]
+    if not body:
+        return
+    last = body[-1]
+    paragraphs = [last]
+    if last.tag == qn("w:tbl"):
+        rows = last.findall(qn("w:tr"))
+        paragraphs = rows[-1].findall(".//" + qn("w:p")) if rows else []
+    for element in paragraphs:
+        Paragraph(element, doc).paragraph_format.keep_with_next = True
+
+
 def two_columns(doc, widths):
-    """A borderless table of one row and two cells (Nơi nhận / signature, or two signatures)."""
+    """A borderless table of one row and two cells (Nơi nhận / signature, or two signatures), kept on one
+    page together with the line before it."""
+    _keep_with_what_follows(doc)
     table = doc.add_table(rows=1, cols=2)
+    cant_split(table.rows[0])
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     borderless(table)
@@ -266,6 +327,7 @@ def two_columns(doc, widths):
 def span_row(table, widths, cells: list[tuple[int, str]], size, bold=False, italic=False, aligns=None) -> None:
     """A row of merged cells: `cells` is [(columns spanned, text)], covering the whole width."""
     row = table.add_row()
+    cant_split(row)
     tr = row._tr
     tcs = list(tr.tc_lst)
     column = 0

@@ -7,12 +7,13 @@ fonts (Times New Roman, or Liberation Serif with the same metrics on Linux).
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..letterhead import MOTTO, NATION
+from ..letterhead import MOTTO, NATION, layout_rule
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -30,7 +31,10 @@ def render_html(template: str, **context) -> str:
     return _environment().get_template(template).render(**context)
 
 
-def render_pdf(template: str, **context) -> bytes:
+def render_pdf(template: str, day: date | None = None, **context) -> bytes:
+    """The PDF of a print template; `day`, the paper's date, picks the rule of its layout (where the page
+    numbers go: never on page 1)."""
     from weasyprint import HTML  # imported on use: it loads Pango, which the rest of the app never needs
 
+    context.setdefault("page_number", layout_rule(day).page_number)
     return HTML(string=render_html(template, **context), base_url=str(TEMPLATES)).write_pdf()

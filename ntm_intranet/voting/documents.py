@@ -190,6 +190,6 @@ def _signatures(doc, data: MinutesDoc) -> None:
 
 
 def minutes_pdf(data: MinutesDoc) -> bytes:
-    return render_pdf("exports/minutes.html", doc=data, headers=HEADERS,
+    return render_pdf("exports/minutes.html", day=data.held_on, doc=data, headers=HEADERS,
                       left_lines=data.issuer.lines, left_width="82mm", number=NUMBER,
                       date_line=data.date_line, title=TITLE, closing=CLOSING, draft=None)

@@ -210,7 +210,9 @@ def test_undated_draft_is_marked_in_every_format():
     blank_line = "(Kèm theo Quyết định số …/QĐ-UBND ngày … tháng … năm … của Chủ tịch UBND huyện Đakrông)"
 
     doc, text = _docx_text(award_list_docx(draft))
-    assert doc.sections[0].header.paragraphs[0].text == "DỰ THẢO"
+    section = doc.sections[0]
+    assert "DỰ THẢO" in [p.text for p in section.first_page_header.paragraphs]  # page 1 is marked too
+    assert "DỰ THẢO" in [p.text for p in section.header.paragraphs]
     assert blank_line in text
 
     ws = load_workbook(io.BytesIO(award_list_xlsx(draft))).active
