@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    """The application. The rooms are imported inside the factory (the Flask app-factory idiom): importing
+    the package itself loads no room, so any module of the house can be imported alone."""
     instance_path = Path(os.environ.get("NTM_INSTANCE_PATH") or ROOT / "instance").resolve()
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))

@@ -1,4 +1,8 @@
-"""`flask ntm ...`: the commands operations scripts and cron rely on."""
+"""`flask ntm ...`: the commands operations scripts and cron rely on.
+
+Each command imports the rooms it uses when it runs (the CLI's usual lazy imports): `flask --help`
+and the app factory stay light, and the demo and the benchmark builders load only when asked for.
+"""
 
 from __future__ import annotations
 
