@@ -63,4 +63,4 @@ def test_the_import_contracts_hold():
     result = subprocess.run([str(linter), "--no-cache"], capture_output=True, text=True, timeout=300,
                             cwd=PACKAGE.parent)
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "Contracts: 4 kept, 0 broken." in result.stdout
+    assert "0 broken." in result.stdout and "Contracts: 5 kept" in result.stdout
