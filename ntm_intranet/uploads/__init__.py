@@ -4,8 +4,8 @@ Callers write `from ntm_intranet import uploads` and `uploads.store(...)`. The p
 tables: a room declares beside its model which columns hold stored files (`uploads.holds_files(
 ReportFile.sha256)`), and discard() and the sweep ask those before removing a file.
 
-- checks.py    what an upload may be: its name, its kind by its bytes (TYPES), zip bombs and macros
-- scans.py     what is looked for in the bytes as they stream past: active markup, a PDF's active content
+- checks.py    what an upload may be: its name, its kind by its bytes (TYPES), zip bombs and macros, and
+               what is looked for in the bytes as they stream past: active markup, a PDF's active content
 - storing.py   the store: the streaming Incoming file and the request class that makes it, store(),
                discard(), path_for(), fsync and the atomic rename, the pending markers
 - sweep.py     at start: what killed uploads left in tmp/ and in the store
@@ -13,10 +13,22 @@ ReportFile.sha256)`), and discard() and the sweep ask those before removing a fi
 - responses.py the download response for a stored file
 """
 
-from .checks import ACCEPT_ATTR, DOCUMENT_KINDS, MAX_NAME_CHARS, TYPES, UploadRefused, checked_filename, sniff
+from .checks import (
+    ACCEPT_ATTR,
+    CHUNK,
+    CHUNK_CHECKS,
+    DOCUMENT_KINDS,
+    MAX_NAME_CHARS,
+    TYPES,
+    ActiveMarkup,
+    PdfActiveContent,
+    UploadRefused,
+    checked_filename,
+    has_active_markup,
+    sniff,
+)
 from .registry import holds_files
 from .responses import send
-from .scans import CHUNK, CHUNK_CHECKS, ActiveMarkup, PdfActiveContent, has_active_markup
 from .storing import Incoming, StoredFile, UploadRequest, discard, max_bytes, path_for, store, upload_root
 from .sweep import TMP_MAX_AGE_SECONDS, sweep_pending, sweep_tmp
 

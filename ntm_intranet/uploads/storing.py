@@ -29,9 +29,8 @@ from sqlalchemy.orm import Session
 
 from .. import faults
 from ..extensions import db
-from .checks import DOCUMENT_KINDS, TYPES, UploadRefused, checked_filename, sniff
+from .checks import CHUNK, CHUNK_CHECKS, DOCUMENT_KINDS, TYPES, UploadRefused, checked_filename, sniff
 from .registry import referenced
-from .scans import CHUNK, CHUNK_CHECKS
 
 
 @dataclass(frozen=True)

@@ -106,9 +106,9 @@ def test_a_file_that_is_not_a_pdf_is_not_looked_at():
 
 
 def test_a_compressed_object_stream_is_inflated_only_up_to_its_cap(monkeypatch):
-    from ntm_intranet.uploads import scans
+    from ntm_intranet.uploads import checks
 
-    monkeypatch.setattr(scans, "_PDF_MAX_INFLATED", 1024 * 1024)
+    monkeypatch.setattr(checks, "_PDF_MAX_INFLATED", 1024 * 1024)
     padding = b"% " + b"0" * (2 * 1024 * 1024) + b"\n"
     assert not scan(object_stream(padding + b"<< /S /Launch /F (a.exe) >>"))
     assert scan(object_stream(b"<< /S /Launch /F (a.exe) >>" + padding))
