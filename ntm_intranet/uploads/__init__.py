@@ -25,6 +25,7 @@ from .checks import (
     UploadRefused,
     checked_filename,
     has_active_markup,
+    sent_filename,
     sniff,
 )
 from .registry import holds_files
@@ -35,4 +36,4 @@ from .sweep import TMP_MAX_AGE_SECONDS, sweep_pending, sweep_tmp
 __all__ = ["ACCEPT_ATTR", "CHUNK", "CHUNK_CHECKS", "DOCUMENT_KINDS", "MAX_NAME_CHARS", "TMP_MAX_AGE_SECONDS",
            "TYPES", "ActiveMarkup", "Incoming", "PdfActiveContent", "StoredFile", "UploadRefused",
            "UploadRequest", "checked_filename", "discard", "has_active_markup", "holds_files", "max_bytes",
-           "path_for", "send", "sniff", "store", "sweep_pending", "sweep_tmp", "upload_root"]
+           "path_for", "send", "sent_filename", "sniff", "store", "sweep_pending", "sweep_tmp", "upload_root"]

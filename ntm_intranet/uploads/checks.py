@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 import zipfile
 import zlib
 from pathlib import Path
@@ -61,6 +62,44 @@ def _shown_name(name: str) -> str:
 
 
 _WINDOWS_PATH = re.compile(r"(?:[A-Za-z]:\\|\\\\)(?:[^/\\]+\\)*[^/\\]+")  # C:\...\name or \\server\...\name
+
+
+_QUOTED_NAME = re.compile(r'(?:^|;)\s*filename\s*=\s*"((?:[^"\\]|\\.)*)"', re.IGNORECASE)
+_BARE_NAME = re.compile(r'(?:^|;)\s*filename\s*=\s*([^";\s][^;]*)', re.IGNORECASE)
+_EXTENDED_NAME = re.compile(r"(?:^|;)\s*filename\*\s*=\s*([\w!#$%&+^`{}~-]+)'[^']*'([^;\s]*)", re.IGNORECASE)
+
+
+def sent_filename(disposition: str | None, parsed: str | None = None) -> str | None:
+    """The file name as the browser sent it, read from the raw Content-Disposition of its part.
+
+    Werkzeug's parser reads a quoted name as an RFC quoted-string, so the backslashes of the Windows path
+    old browsers send vanish ("C:\\Users\\x\\bao-cao.pdf" becomes "C:Usersxbao-cao.pdf"), and it decodes an
+    RFC 2231 name (filename*=UTF-8''...) with replacement characters. Here a backslash is kept unless it
+    escapes a backslash or a quote, and an RFC 2231 name must decode
+    strictly in its charset: otherwise UploadRefused, with a message, rather than a garbled name.
+    `parsed` (Werkzeug's reading) is the answer when there is no header to read (a file made in code).
+    """
+    if not disposition:
+        return parsed
+    extended = _EXTENDED_NAME.search(disposition)
+    if extended:
+        charset, encoded = extended.group(1).lower(), extended.group(2)
+        raw = urllib.parse.unquote_to_bytes(encoded)
+        try:
+            return raw.decode("utf-8" if charset in ("utf-8", "utf8") else charset)
+        except (LookupError, UnicodeDecodeError):
+            raise UploadRefused(_("Tên tệp gửi kèm không đọc được (mã ký tự %(charset)s sai): không nhận. Hãy đổi "
+                                  "tên tệp trên máy (chỉ dùng chữ, số và dấu tiếng Việt thông thường) rồi tải lên "
+                                  "lại.", charset=charset.upper())) from None
+    quoted = _QUOTED_NAME.search(disposition)
+    if quoted:
+        raw = quoted.group(1)
+        unescaped = re.sub(r'\\([\\"])', r"\1", raw)  # a quoted-string's \\ and \" (modern browsers)
+        # Old Internet Explorer writes a Windows path raw ("C:\Users\x.pdf", "\\may-chu\chung\x.pdf"):
+        # where only the raw text reads as a Windows path, it is the one the browser meant.
+        return raw if _WINDOWS_PATH.fullmatch(raw) and not _WINDOWS_PATH.fullmatch(unescaped) else unescaped
+    bare = _BARE_NAME.search(disposition)
+    return bare.group(1).strip() if bare else parsed
 
 
 def checked_filename(name: str | None) -> str:

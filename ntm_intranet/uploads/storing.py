@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from .. import faults
 from ..extensions import db
-from .checks import CHUNK, CHUNK_CHECKS, DOCUMENT_KINDS, TYPES, UploadRefused, checked_filename, sniff
+from .checks import CHUNK, CHUNK_CHECKS, DOCUMENT_KINDS, TYPES, UploadRefused, checked_filename, sent_filename, sniff
 from .registry import referenced
 
 
@@ -215,7 +215,7 @@ def store(upload, allowed=DOCUMENT_KINDS) -> StoredFile:
     """
     incoming = upload.stream if isinstance(upload.stream, Incoming) and upload.stream.path is not None else None
     try:
-        name = checked_filename(upload.filename)
+        name = checked_filename(sent_filename(upload.headers.get("Content-Disposition"), upload.filename))
         ext = os.path.splitext(name)[1].lower()
         if incoming is None:
             incoming = _stream_into_store(upload.stream)
