@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from .auth.rules import safe_next
 from .auth.views import login_throttled
 from .extensions import db
 
@@ -45,6 +49,20 @@ def register(app: Flask) -> None:
         if exc.code == 429 and request.endpoint == "auth.login":
             return login_throttled()
         return _render(exc.code)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def lost_race(_exc):
+        """Someone else changed or deleted the record between this page's reading and its writing: nothing
+        of this request is saved, and the person sees the page again with the current values and why."""
+        db.session.rollback()
+        app.logger.info("Lost race on %s %s", request.method, request.path)
+        flash(_("Người khác vừa thay đổi hoặc xóa dữ liệu này trước bạn, nên thay đổi của bạn chưa được lưu. "
+                "Trang dưới đây là dữ liệu hiện tại: hãy xem lại rồi làm lại nếu cần."), "error")
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc in ("", request.host)
+        back = safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else None
+        return redirect(back or url_for("main.index"), 303)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
