@@ -40,7 +40,7 @@ from flask_login import current_user
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
 
-from . import clock
+from . import clock, versioning
 from .extensions import db
 
 GENESIS = "0" * 64
@@ -291,9 +291,12 @@ def record(action: str, obj=None, *, summary: str = "", before=None, after=None,
     return event
 
 
-def save(obj, data: dict[str, Any], noun: str, summary=lambda obj: ""):
+def save(obj, data: dict[str, Any], noun: str, summary=lambda obj: "", expected_version: int | None = None):
     """Create or update a row from form data, record "<noun>_created" / "<noun>_updated" with the diff,
-    and commit: the one shape of the simple administrative changes (units, campaigns, award forms...)."""
+    and commit: the one shape of the simple administrative changes (units, campaigns, award forms...).
+    `expected_version`, the version the person's page was drawn from, refuses an edit over a newer one."""
+    if obj.id:
+        versioning.check(obj, expected_version)
     before = obj.as_dict() if obj.id else None
     for key, value in data.items():
         setattr(obj, key, value)

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from .auth.rules import safe_next
 from .auth.views import login_throttled
 from .extensions import db
+from .versioning import LostRace
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Máy chủ không hiểu yêu cầu này. Vui lòng quay lại và thử lại."),
@@ -50,6 +51,7 @@ def register(app: Flask) -> None:
             return login_throttled()
         return _render(exc.code)
 
+    @app.errorhandler(LostRace)
     @app.errorhandler(StaleDataError)
     @app.errorhandler(ObjectDeletedError)
     def lost_race(_exc):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..versioning import Versioned
 from .roles import HOME_PRIORITY, Role
 
 
@@ -17,7 +18,7 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config.get("NTM_PASSWORD_HASH_METHOD", "scrypt"))
 
 
-class User(db.Model):
+class User(Versioned, db.Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

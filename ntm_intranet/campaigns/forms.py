@@ -3,7 +3,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from ..forms import BaseForm, choices
+from ..forms import VersionedForm, choices
 from ..org.forms import MultiCheckboxField
 from ..org.models import UNIT_KIND_LABELS
 from .models import MILESTONE_KIND_LABELS
@@ -36,7 +36,7 @@ class VnDateField(DateField):
             raise ValueError(DATE_MESSAGE) from exc
 
 
-class CampaignForm(BaseForm):
+class CampaignForm(VersionedForm):
     title = StringField(_l("Tên kế hoạch / phong trào"), validators=[DataRequired(_l("Vui lòng nhập tên.")),
                                                                      Length(max=300)])
     doc_number = StringField(_l("Số văn bản"), validators=[DataRequired(_l("Vui lòng nhập số văn bản.")),
@@ -60,7 +60,7 @@ class CampaignForm(BaseForm):
             raise ValidationError(_l("Năm kết thúc phải sau năm bắt đầu."))
 
 
-class MilestoneForm(BaseForm):
+class MilestoneForm(VersionedForm):
     kind = SelectField(_l("Loại mốc"), choices=choices((k.value, v) for k, v in MILESTONE_KIND_LABELS.items()))
     title = StringField(_l("Nội dung"), validators=[DataRequired(_l("Vui lòng nhập nội dung mốc.")),
                                                    Length(max=200)])

@@ -10,6 +10,7 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..versioning import Versioned
 
 
 class MilestoneKind(StrEnum):
@@ -27,7 +28,7 @@ MILESTONE_KIND_LABELS = {
 }
 
 
-class Campaign(db.Model):
+class Campaign(Versioned, db.Model):
     __tablename__ = "campaign"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -76,7 +77,7 @@ class Campaign(db.Model):
         return None
 
 
-class Milestone(db.Model):
+class Milestone(Versioned, db.Model):
     __tablename__ = "milestone"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

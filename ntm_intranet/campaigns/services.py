@@ -46,12 +46,12 @@ def criteria_of(campaign: Campaign) -> list[Criterion]:
     ).scalars())
 
 
-def save_campaign(campaign: Campaign, data: dict) -> Campaign:
-    return audit.save(campaign, data, "campaign", lambda c: c.doc_number)
+def save_campaign(campaign: Campaign, data: dict, expected_version: int | None = None) -> Campaign:
+    return audit.save(campaign, data, "campaign", lambda c: c.doc_number, expected_version)
 
 
-def save_milestone(milestone: Milestone, data: dict) -> Milestone:
-    return audit.save(milestone, data, "milestone", lambda m: m.title)
+def save_milestone(milestone: Milestone, data: dict, expected_version: int | None = None) -> Milestone:
+    return audit.save(milestone, data, "milestone", lambda m: m.title, expected_version)
 
 
 def delete_milestone(milestone: Milestone) -> None:

@@ -56,7 +56,7 @@ def campaign_form(campaign_id: int | None = None):
                 "title", "doc_number", "doc_date", "issuer", "signer", "legal_bases", "period_start",
                 "period_end", "criteria_set", "active", "remind_days_before")}
             data["remind_days_before"] = data["remind_days_before"] or 3
-            services.save_campaign(campaign, data)
+            services.save_campaign(campaign, data, form.expected_version)
             flash(_("Đã lưu kế hoạch %(n)s.", n=campaign.doc_number), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/form.html", form=form, campaign=campaign if campaign_id else None)
@@ -79,7 +79,7 @@ def milestone_form(campaign_id: int, milestone_id: int | None = None):
         services.save_milestone(milestone, {
             "campaign_id": campaign.id, "kind": form.kind.data, "title": form.title.data,
             "unit_kinds": ",".join(form.unit_kinds.data), "due_date": form.due_date.data,
-        })
+        }, form.expected_version)
         flash(_("Đã lưu mốc thời gian."), "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/milestone_form.html", form=form, campaign=campaign,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from .. import audit, clock, letterhead
+from .. import audit, clock, letterhead, versioning
 from ..auth.models import User, UserRole
 from ..auth.roles import Role
 from ..awards import services as awards
@@ -48,6 +48,7 @@ class LineView(rules.Appraised):
     comment: str = ""
     adjusted_by: str = ""
     adjusted_at: datetime | None = None
+    version: int | None = None      # the stored line's, sent back by its edit forms
 
     @property
     def is_award(self) -> bool:
@@ -80,7 +81,8 @@ def _view(line: BudgetLine, number: int) -> LineView:
                     unit_price=line.unit_price, amount=line.amount, source=line.source, note=line.note, id=line.id,
                     adjusted_quantity=line.adjusted_quantity, adjusted_unit_price=line.adjusted_unit_price,
                     adjusted_amount=line.adjusted_amount, comment=line.adjustment_comment,
-                    adjusted_by=line.adjusted_by.full_name if line.adjusted_by else "", adjusted_at=line.adjusted_at)
+                    adjusted_by=line.adjusted_by.full_name if line.adjusted_by else "", adjusted_at=line.adjusted_at,
+                    version=line.version)
 
 
 def estimate_view(estimate: BudgetEstimate, approved: AwardList | None) -> EstimateView:
@@ -165,10 +167,11 @@ def add_line(estimate: BudgetEstimate, data: dict) -> BudgetLine:
     return line
 
 
-def update_line(estimate: BudgetEstimate, line: BudgetLine, data: dict) -> None:
+def update_line(estimate: BudgetEstimate, line: BudgetLine, data: dict, expected_version: int | None = None) -> None:
     """The coordinator's new figures; an adjustment finance made to this line gives way to them (it stays
     in the audit log), since the new proposal is what finance appraises next."""
     _check_editable(estimate)
+    versioning.check(line, expected_version)
     _manual(line)
     amount = _amount(data["quantity"], data["unit_price"])
     before = line.as_dict()
@@ -226,8 +229,9 @@ def submit(estimate: BudgetEstimate, campaign: Campaign, user) -> None:
 
 
 def adjust_line(estimate: BudgetEstimate, line: BudgetLine, quantity: int, unit_price: int, comment: str,
-                user) -> None:
+                user, expected_version: int | None = None) -> None:
     _check_appraisable(estimate)
+    versioning.check(line, expected_version)
     _manual(line)
     if not comment.strip():
         _refuse(_("Hãy ghi ý kiến thẩm định khi điều chỉnh một khoản chi."))

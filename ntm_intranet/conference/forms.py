@@ -16,7 +16,7 @@ from wtforms.validators import (
 
 from .. import letterhead
 from ..campaigns.forms import DATE_MESSAGE, VnDateField
-from ..forms import BaseForm, choices
+from ..forms import BaseForm, VersionedForm, choices
 from . import rules
 
 
@@ -65,7 +65,7 @@ class TimeTextField(StringField):
                 raise ValueError(str(exc)) from exc
 
 
-class ConferenceForm(BaseForm):
+class ConferenceForm(VersionedForm):
     title = StringField(_l("Tên hội nghị"), validators=[DataRequired(_l("Hãy nhập tên hội nghị.")), Length(max=300)])
     held_on = VnDateField(_l("Ngày tổ chức"), validators=[DataRequired(DATE_MESSAGE)])
     starts_at = TimeTextField(_l("Giờ bắt đầu"), render_kw={"placeholder": "7:30"})
@@ -81,14 +81,14 @@ class ConferenceForm(BaseForm):
             raise ValidationError(_l("Hạn xác nhận phải trước ngày hội nghị."))
 
 
-class AgendaItemForm(BaseForm):
+class AgendaItemForm(VersionedForm):
     content = StringField(_l("Nội dung"), validators=[DataRequired(_l("Hãy nhập nội dung.")), Length(max=300)])
     speaker = StringField(_l("Người trình bày"), validators=[Length(max=200)])
     minutes = WholeField(_l("Thời lượng (phút)"), default=15, what="thời lượng (phút)", example="15",
                          validators=[NumberRange(1, 600, _l("Thời lượng từ 1 đến 600 phút."))])
 
 
-class LineForm(BaseForm):
+class LineForm(VersionedForm):
     item = StringField(_l("Nội dung chi"), validators=[DataRequired(_l("Hãy nhập nội dung chi.")), Length(max=300)])
     unit = StringField(_l("Đơn vị tính"), validators=[DataRequired(_l("Hãy nhập đơn vị tính.")), Length(max=40)],
                        render_kw={"placeholder": "người, bộ, gói"})
@@ -103,7 +103,7 @@ class LineForm(BaseForm):
                 "unit_price": self.unit_price.data, "source": self.source.data, "note": self.note.data or ""}
 
 
-class AdjustForm(BaseForm):
+class AdjustForm(VersionedForm):
     quantity = WholeField(_l("Số lượng thẩm định"), what="số lượng", example="150")
     unit_price = WholeField(_l("Đơn giá thẩm định (đồng)"), what="đơn giá")
     comment = TextAreaField(_l("Ý kiến thẩm định"),
@@ -136,7 +136,7 @@ def _mm(label):
     return WholeField(label, what="số mm", example="80", validators=[NumberRange(0, 297, _l("Từ 0 đến 297 mm."))])
 
 
-class LayoutForm(BaseForm):
+class LayoutForm(VersionedForm):
     cert_name_x = _mm(_l("Tên: cách mép trái (mm)"))
     cert_name_y = _mm(_l("Tên: cách mép trên (mm)"))
     cert_line_x = _mm(_l("Dòng thành tích: cách mép trái (mm)"))

@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..versioning import Versioned
 from . import rules
 
 ESTIMATE_STATUS_LABELS = {
@@ -44,7 +45,7 @@ DEFAULT_LAYOUT = {"cert_name_x": 80, "cert_name_y": 88, "cert_line_x": 60, "cert
                   "cert_decision_x": 40, "cert_decision_y": 172}
 
 
-class Conference(db.Model):
+class Conference(Versioned, db.Model):
     __tablename__ = "conference"
     __table_args__ = (UniqueConstraint("campaign_id"),)
 
@@ -85,7 +86,7 @@ class Conference(db.Model):
         return rules.time_words(self.starts_at)
 
 
-class ConferenceAgendaItem(db.Model):
+class ConferenceAgendaItem(Versioned, db.Model):
     __tablename__ = "conference_agenda_item"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -133,7 +134,7 @@ class BudgetEstimate(db.Model):
         return self.status in rules.EDITABLE
 
 
-class BudgetLine(db.Model):
+class BudgetLine(Versioned, db.Model):
     __tablename__ = "budget_line"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from .. import audit, clock
+from .. import audit, clock, versioning
 from ..campaigns.models import Campaign
 from ..extensions import db
 from . import rules
@@ -47,7 +47,8 @@ def default_title(campaign: Campaign) -> str:
             f"{campaign.period_start}–{campaign.period_end}")
 
 
-def save_conference(campaign: Campaign, conference: Conference | None, data: dict, user) -> Conference:
+def save_conference(campaign: Campaign, conference: Conference | None, data: dict, user,
+                    expected_version: int | None = None) -> Conference:
     """Create the campaign's conference (with an empty estimate being drawn up) or change its details."""
     if conference is None:
         if conference_of(campaign) is not None:
@@ -58,6 +59,7 @@ def save_conference(campaign: Campaign, conference: Conference | None, data: dic
         db.session.flush()
         audit.record("conference_created", conference, after=conference.as_dict(), summary=conference.title)
     else:
+        versioning.check(conference, expected_version)
         before = conference.as_dict()
         for key, value in data.items():
             setattr(conference, key, value)
@@ -78,7 +80,8 @@ def add_agenda_item(conference: Conference, data: dict) -> ConferenceAgendaItem:
     return item
 
 
-def update_agenda_item(item: ConferenceAgendaItem, data: dict) -> None:
+def update_agenda_item(item: ConferenceAgendaItem, data: dict, expected_version: int | None = None) -> None:
+    versioning.check(item, expected_version)
     before = item.as_dict()
     for key, value in data.items():
         setattr(item, key, value)
@@ -108,8 +111,9 @@ def move_agenda_item(conference: Conference, item: ConferenceAgendaItem, directi
     db.session.commit()
 
 
-def save_layout(conference: Conference, layout: dict[str, int]) -> None:
+def save_layout(conference: Conference, layout: dict[str, int], expected_version: int | None = None) -> None:
     """Where the certificate's name, achievement line and decision number are printed (mm)."""
+    versioning.check(conference, expected_version)
     names = {"cert_name": _("tên"), "cert_line": _("dòng thành tích"), "cert_decision": _("số quyết định")}
     for prefix, what in names.items():
         try:

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import NOT_NEGATIVE, BaseForm, DecimalCommaField, MoneyField, VersionedForm, choices
+from ..forms import NOT_NEGATIVE, DecimalCommaField, MoneyField, VersionedForm, choices
 from .models import KIND_LABELS
 
 
@@ -47,7 +47,7 @@ class ScreenForm(VersionedForm):
     note = TextAreaField(_l("Ghi chú / lý do trả lại"), validators=[Length(max=2000)])
 
 
-class AwardFormForm(BaseForm):
+class AwardFormForm(VersionedForm):
     code = StringField(_l("Mã"), validators=[DataRequired(_l("Nhập mã.")), Length(max=20)])
     name = StringField(_l("Tên hình thức"), validators=[DataRequired(_l("Nhập tên hình thức.")), Length(max=200)])
     level = StringField(_l("Cấp khen thưởng"), validators=[Length(max=60)])
@@ -68,14 +68,14 @@ class AwardFormForm(BaseForm):
     sort_order = IntegerField(_l("Thứ tự"), default=0, validators=[Optional()])
 
 
-class CriterionForm(BaseForm):
+class CriterionForm(VersionedForm):
     name = StringField(_l("Tiêu chí chấm điểm"), validators=[DataRequired(_l("Nhập tên tiêu chí.")), Length(max=200)])
     description = TextAreaField(_l("Mô tả"), validators=[Length(max=2000)])
     max_points = IntegerField(_l("Điểm tối đa"), default=10, validators=[InputRequired(), NumberRange(1, 1000)])
     weight = IntegerField(_l("Trọng số"), default=1, validators=[InputRequired(), NumberRange(1, 100)])
 
 
-class BoardSettingsForm(BaseForm):
+class BoardSettingsForm(VersionedForm):
     quorum_numerator = IntegerField(_l("Số thành viên có mặt tối thiểu: tử số"), default=2,
                                     validators=[InputRequired(), NumberRange(1, 100)])
     quorum_denominator = IntegerField(_l("mẫu số"), default=3, validators=[InputRequired(), NumberRange(1, 100)])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import uploads
 from ..extensions import db
+from ..versioning import Versioned
 
 
 class Kind(StrEnum):
@@ -41,7 +42,7 @@ NOMINATION_STATUS_LABELS = {
 }
 
 
-class AwardForm(db.Model):
+class AwardForm(Versioned, db.Model):
     """A form of award in a campaign's catalogue, with the rule that decides it."""
 
     __tablename__ = "award_form"
@@ -85,7 +86,7 @@ class BaseSalary(db.Model):
     legal_basis: Mapped[str] = mapped_column(String(200), default="")
 
 
-class ScoringCriterion(db.Model):
+class ScoringCriterion(Versioned, db.Model):
     __tablename__ = "scoring_criterion"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

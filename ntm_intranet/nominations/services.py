@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from .. import audit, clock, uploads
+from .. import audit, clock, uploads, versioning
 from ..auth.models import User, UserRole
 from ..auth.roles import Role
 from ..extensions import db
@@ -39,11 +39,13 @@ def eligible_users() -> list[User]:
         UserRole.role == Role.MEMBER.value, User.active.is_(True)).order_by(User.full_name)).scalars())
 
 
-def save_award_form(form: AwardForm, data: dict) -> AwardForm:
-    return audit.save(form, data, "award_form", lambda f: f.name)
+def save_award_form(form: AwardForm, data: dict, expected_version: int | None = None) -> AwardForm:
+    return audit.save(form, data, "award_form", lambda f: f.name, expected_version)
 
 
-def save_criterion(criterion: ScoringCriterion, data: dict) -> ScoringCriterion:
+def save_criterion(criterion: ScoringCriterion, data: dict, expected_version: int | None = None) -> ScoringCriterion:
+    if criterion.id:
+        versioning.check(criterion, expected_version)
     before = {"name": criterion.name, "max": criterion.max_points, "weight": criterion.weight} if criterion.id else None
     for key, value in data.items():
         setattr(criterion, key, value)

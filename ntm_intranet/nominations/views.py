@@ -240,7 +240,8 @@ def award_form(form_id: int | None = None):
                 "threshold_strict": form.threshold_strict.data == "gt", "quota": form.quota.data,
                 "coefficient": form.coefficient.data,
                 "min_household_contribution": form.min_household_contribution.data,
-                "legal_basis": form.legal_basis.data or "", "sort_order": form.sort_order.data or 0})
+                "legal_basis": form.legal_basis.data or "", "sort_order": form.sort_order.data or 0},
+                form.expected_version)
             flash(_("Đã lưu hình thức “%(n)s”.", n=award.name), "success")
             return redirect(url_for("nominations.config"))
     return render_template("nominations/award_form.html", form=form, award=award if form_id else None), \
@@ -258,7 +259,8 @@ def criterion(criterion_id: int | None = None):
     form = CriterionForm()
     if form.validate_on_submit():
         services.save_criterion(item, {"name": form.name.data, "description": form.description.data or "",
-                                       "max_points": form.max_points.data, "weight": form.weight.data})
+                                       "max_points": form.max_points.data, "weight": form.weight.data},
+                              form.expected_version)
         flash(_("Đã lưu tiêu chí chấm điểm."), "success")
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
@@ -286,7 +288,7 @@ def settings():
     if form.validate_on_submit() and form.quorum_numerator.data <= form.quorum_denominator.data:
         campaigns.save_campaign(campaign, {name: getattr(form, name).data for name in (
             "quorum_numerator", "quorum_denominator", "scoring_enabled", "score_method", "same_unit_abstains",
-            "money_rounding")})
+            "money_rounding")}, form.expected_version)
         flash(_("Đã lưu quy định của Hội đồng."), "success")
     else:
         flash(_("Quy định chưa hợp lệ: tử số phải nhỏ hơn hoặc bằng mẫu số, các số phải dương."), "error")

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.roles import ROLE_LABELS, Role
-from ..forms import BaseForm, choices
+from ..forms import BaseForm, VersionedForm, choices
 from .models import UNIT_KIND_LABELS
 
 CODE_RULE = Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Mã chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang."))
@@ -18,7 +18,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UnitForm(BaseForm):
+class UnitForm(VersionedForm):
     code = StringField(_l("Mã đơn vị"), validators=[DataRequired(_l("Vui lòng nhập mã đơn vị.")), Length(max=20),
                                                     CODE_RULE])
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(_l("Vui lòng nhập tên đơn vị.")),
@@ -29,7 +29,7 @@ class UnitForm(BaseForm):
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
 
-class UserForm(BaseForm):
+class UserForm(VersionedForm):
     username = StringField(_l("Tên đăng nhập"),
                            validators=[DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=80),
                                        USERNAME_RULE],

@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..versioning import Versioned
 
 
 class UnitKind(StrEnum):
@@ -29,7 +30,7 @@ UNIT_KIND_LABELS = {
 }
 
 
-class Unit(db.Model):
+class Unit(Versioned, db.Model):
     __tablename__ = "unit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

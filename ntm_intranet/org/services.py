@@ -6,7 +6,7 @@ import secrets
 
 from flask import abort
 
-from .. import audit, clock
+from .. import audit, clock, versioning
 from ..auth.models import User
 from ..auth.roles import Role
 from ..extensions import db
@@ -41,8 +41,8 @@ def units_ordered(include_inactive: bool = True) -> list[Unit]:
     return list(db.session.execute(query).scalars())
 
 
-def save_unit(unit: Unit, data: dict) -> Unit:
-    return audit.save(unit, data, "unit", lambda u: f"{u.code} {u.name}")
+def save_unit(unit: Unit, data: dict, expected_version: int | None = None) -> Unit:
+    return audit.save(unit, data, "unit", lambda u: f"{u.code} {u.name}", expected_version)
 
 
 def temporary_password() -> str:
@@ -81,7 +81,8 @@ def create_user(*, username: str, full_name: str, roles, unit: Unit | None = Non
 
 
 def update_user(user: User, *, full_name: str, roles, unit: Unit | None, email: str | None,
-                position: str | None, active: bool, commit: bool = True) -> User:
+                position: str | None, active: bool, commit: bool = True, expected_version: int | None = None) -> User:
+    versioning.check(user, expected_version)
     before = user_dict(user)
     user.full_name = full_name
     user.email = email or None

@@ -78,7 +78,7 @@ def unit_form(unit_id: int | None = None):
                 "code": form.code.data, "name": form.name.data, "kind": form.kind.data,
                 "parent_id": form.parent_id.data or None, "sort_order": form.sort_order.data or 0,
                 "active": form.active.data,
-            })
+            }, form.expected_version)
             flash(_("Đã lưu đơn vị “%(n)s”.", n=unit.name), "success")
             return redirect(url_for("org.units"))
     return render_template("org/unit_form.html", form=form, unit=unit if unit_id else None)
@@ -155,7 +155,7 @@ def user_form(user_id: int | None = None):
         elif user.id == current_user.id and (not form.active.data or Role.ADMIN.value not in form.roles.data):
             flash(_("Bạn không thể tự khoá tài khoản của mình hay bỏ vai trò quản trị của chính mình."), "error")
         else:
-            services.update_user(user, **fields)
+            services.update_user(user, **fields, expected_version=form.expected_version)
             flash(_("Đã lưu tài khoản “%(u)s”.", u=user.username), "success")
             return redirect(url_for("org.users"))
     return render_template("org/user_form.html", form=form, user=user)

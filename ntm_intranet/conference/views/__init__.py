@@ -85,7 +85,7 @@ def edit():
                 "place": form.place.data, "chair": form.chair.data or "",
                 "invitation_number": form.invitation_number.data or "", "reply_by": form.reply_by.data}
         try:
-            services.save_conference(campaign, conference, data, current_user)
+            services.save_conference(campaign, conference, data, current_user, form.expected_version)
         except services.ConferenceError as exc:
             db.session.rollback()
             error = str(exc)
@@ -128,7 +128,7 @@ def agenda_item(item_id: int):
             if not form.validate_on_submit():
                 return _index(422, _errors(form))
             services.update_agenda_item(item, {"content": form.content.data, "speaker": form.speaker.data or "",
-                                               "minutes": form.minutes.data})
+                                               "minutes": form.minutes.data}, form.expected_version)
     except services.ConferenceError as exc:
         db.session.rollback()
         return _index(409, str(exc))

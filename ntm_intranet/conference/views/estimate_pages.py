@@ -96,7 +96,7 @@ def line_edit(line_id: int):
             form = LineForm()
             if not form.validate_on_submit():
                 return _estimate_page(422, _errors(form))
-            budget.update_line(estimate, line, form.data_dict())
+            budget.update_line(estimate, line, form.data_dict(), form.expected_version)
             flash(_("Đã sửa khoản chi."), "success")
     except services.ConferenceError as exc:
         return _failed(exc)
@@ -127,7 +127,7 @@ def line_adjust(line_id: int):
         return _estimate_page(422, _errors(form))
     try:
         budget.adjust_line(estimate, line, form.quantity.data, form.unit_price.data, form.comment.data,
-                             current_user)
+                           current_user, form.expected_version)
     except services.ConferenceError as exc:
         return _failed(exc)
     flash(_("Đã điều chỉnh khoản chi “%(i)s”.", i=line.item), "success")

@@ -61,7 +61,8 @@ def certificate_layout():
     if not form.validate_on_submit():
         return _programme_page(422, _errors(form), layout_form=form)
     try:
-        services.save_layout(conference, {key: getattr(form, key).data for key in conference.layout()})
+        services.save_layout(conference, {key: getattr(form, key).data for key in conference.layout()},
+                             form.expected_version)
     except services.ConferenceError as exc:
         db.session.rollback()
         return _programme_page(422, str(exc), layout_form=form)
