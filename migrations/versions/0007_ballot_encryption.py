@@ -1,0 +1,66 @@
+"""ballot encryption: sealed sheets during a session, a per-session public key, voided sessions
+
+While an electronic session is open, each member's sheet is stored only as ciphertext (sealed_sheet) sealed
+to the session's public key; the private key is derived from a passphrase typed at opening and closing and is
+never stored. board_session gains that public key, the Argon2id salt and costs, and what a voided session
+(lost passphrase) records.
+
+A session opened before this revision has plaintext ballots and no key: close or finish every open electronic
+session with the previous version before upgrading. The upgrade refuses to run while one is open.
+
+Revision ID: 0007_ballot_encryption
+Revises: 0006_results_indexes
+Create Date: 2026-12-07 18:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0007_ballot_encryption'
+down_revision = '0006_results_indexes'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    bind = op.get_bind()
+    still_open = bind.execute(sa.text("SELECT count(*) FROM board_session WHERE status = 'open' AND NOT paper")) \
+        .scalar()
+    if still_open:
+        raise RuntimeError(f"{still_open} electronic board session(s) still open: close them with the previous "
+                           "version before upgrading (their ballots were written before ballot encryption).")
+
+    with op.batch_alter_table('board_session', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('seal_public_key', sa.LargeBinary(length=32), nullable=True))
+        batch_op.add_column(sa.Column('seal_salt', sa.LargeBinary(length=16), nullable=True))
+        batch_op.add_column(sa.Column('seal_opslimit', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('seal_memlimit', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('void_reason', sa.Text(), nullable=False, server_default=''))
+
+    op.create_table('sealed_sheet',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('box', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['board_session.id'], name=op.f('fk_sealed_sheet_session_id_board_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sealed_sheet')),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('sealed_sheet', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sealed_sheet_session_id'), ['session_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('sealed_sheet', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sealed_sheet_session_id'))
+    op.drop_table('sealed_sheet')
+
+    with op.batch_alter_table('board_session', schema=None) as batch_op:
+        batch_op.drop_column('void_reason')
+        batch_op.drop_column('voided_at')
+        batch_op.drop_column('seal_memlimit')
+        batch_op.drop_column('seal_opslimit')
+        batch_op.drop_column('seal_salt')
+        batch_op.drop_column('seal_public_key')
