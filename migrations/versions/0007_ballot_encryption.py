@@ -3,7 +3,7 @@
 While an electronic session is open, each member's sheet is stored only as ciphertext (sealed_sheet) sealed
 to the session's public key; the private key is derived from a passphrase typed at opening and closing and is
 never stored. board_session gains that public key, the Argon2id salt and costs, and what a voided session
-(lost passphrase) records.
+(lost passphrase) records. The count of written opinions moves from each ballot to agenda_item.
 
 A session opened before this revision has plaintext ballots and no key: close or finish every open electronic
 session with the previous version before upgrading. The upgrade refuses to run while one is open.
@@ -40,6 +40,14 @@ def upgrade():
         batch_op.add_column(sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('void_reason', sa.Text(), nullable=False, server_default=''))
 
+    # Which ballot came in writing named the absent member who wrote it: the count moves to the candidate's
+    # agenda item, and no ballot row says it any more (also for sessions closed before this revision).
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('written_ballots', sa.Integer(), nullable=False, server_default='0'))
+    op.execute("UPDATE agenda_item SET written_ballots = (SELECT count(*) FROM ballot "
+               "WHERE ballot.item_id = agenda_item.id AND ballot.written)")
+    op.execute("UPDATE ballot SET written = false WHERE written")
+
     op.create_table('sealed_sheet',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -56,6 +64,9 @@ def downgrade():
     with op.batch_alter_table('sealed_sheet', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sealed_sheet_session_id'))
     op.drop_table('sealed_sheet')
+
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.drop_column('written_ballots')
 
     with op.batch_alter_table('board_session', schema=None) as batch_op:
         batch_op.drop_column('void_reason')

@@ -83,6 +83,9 @@ class AgendaItem(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"), index=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # How many of this candidate's ballots came as written opinions of absent members: counted at close. Kept
+    # here, not on each ballot, so that no ballot row says it is the absent member's.
+    written_ballots: Mapped[int] = mapped_column(Integer, default=0)
 
     session = relationship("BoardSession", back_populates="items")
     nomination = relationship("Nomination", lazy="joined")
@@ -145,6 +148,8 @@ class Ballot(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
     choice: Mapped[str] = mapped_column(String(10))  # agree, disagree, invalid
+    # Always false since ballot encryption (0007): which ballot was written would name the absent member; the
+    # count per candidate is agenda_item.written_ballots. Kept for the index and older databases.
     written: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

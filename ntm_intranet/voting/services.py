@@ -179,16 +179,17 @@ def _unseal(session: BoardSession, key) -> None:
     """Open every sealed sheet in memory, write its ballots among all others in a random order under new
     random ids, and destroy the sealed sheets. Touches no vote_record or attendance row."""
     boxes = list(db.session.execute(db.select(SealedSheet.box).filter_by(session_id=session.id)).scalars())
-    items = {i.id for i in session.items}
-    ballots, scores = [], []
+    items = {i.id: i for i in session.items}
+    ballots, scores, written_per_item = [], [], defaultdict(int)
     for box in boxes:
         written, choices = sealing.decode(sealing.unseal(key, box))
         for item_id, (choice, points) in choices.items():
             if item_id not in items:
                 raise ValueError("a sealed sheet names a candidate not on the agenda")
+            written_per_item[item_id] += written
             ballot_id = _new_id()
             ballots.append({"id": ballot_id, "session_id": session.id, "item_id": item_id, "choice": choice,
-                            "written": written})
+                            "written": False})
             scores.extend({"id": _new_id(), "ballot_id": ballot_id, "criterion_id": c, "points": p}
                           for c, p in points.items())
     shuffle = random.SystemRandom().shuffle
@@ -198,6 +199,8 @@ def _unseal(session: BoardSession, key) -> None:
         db.session.execute(insert(Ballot), ballots)
     if scores:
         db.session.execute(insert(BallotScore), scores)
+    for item_id, count in written_per_item.items():
+        items[item_id].written_ballots = count
     db.session.execute(db.delete(SealedSheet).where(SealedSheet.session_id == session.id))
 
 
@@ -506,14 +509,14 @@ def results(session: BoardSession, campaign: Campaign) -> list[FormResults]:
             r.agree, r.disagree, r.issued, r.returned = row.agree, row.disagree, row.issued, row.returned
             r.invalid = row.returned - row.valid
     else:
-        for item_id, choice, written, count in db.session.execute(
-                db.select(Ballot.item_id, Ballot.choice, Ballot.written, func.count(Ballot.id))
-                .filter(Ballot.session_id == session.id).group_by(Ballot.item_id, Ballot.choice, Ballot.written)):
+        for r in by_item.values():
+            r.written = r.item.written_ballots or 0
+        for item_id, choice, count in db.session.execute(
+                db.select(Ballot.item_id, Ballot.choice, func.count(Ballot.id))
+                .filter(Ballot.session_id == session.id).group_by(Ballot.item_id, Ballot.choice)):
             r = by_item[item_id]
             setattr(r, choice if choice in CHOICES else "invalid", getattr(r, choice if choice in CHOICES
                                                                          else "invalid") + count)
-            if written:
-                r.written += count
         criteria = criteria_of(campaign)
         if criteria:
             top = sum(c.max_points * c.weight for c in criteria) or 1

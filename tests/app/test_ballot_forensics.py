@@ -351,6 +351,17 @@ def _cast_order(run: Run, execute) -> list[tuple[str, int]]:
     return list(zip(order, sizes, strict=True))
 
 
+def _attack_written_flag(findings: Findings, run: Run, execute, readable: dict[str, Content], moment: str):
+    """A ballot marked as written came from one of the members whose vote_record is marked written."""
+    names = {v: k for k, v in run.user_ids.items()}
+    writers = {names[u] for (u,) in execute("SELECT user_id FROM vote_record WHERE session_id = :s AND written",
+                                            {"s": run.session_id})}
+    marked = [readable[b] for (b,) in execute("SELECT id FROM ballot WHERE session_id = :s AND written",
+                                              {"s": run.session_id}) if b in readable]
+    if writers and marked:
+        findings.link(f"{moment}: the written flag of a ballot", writers, marked)
+
+
 def _attack_audit_and_logs(findings: Findings, run: Run, execute, readable: dict[str, Content], moment: str):
     ids = set(readable)
     events = execute("SELECT actor_id, action, summary, before, after FROM audit_event ORDER BY id", {})
@@ -553,6 +564,7 @@ def test_no_artifact_of_the_database_backups_or_logs_ties_a_readable_ballot_to_f
     for how, order in _storage_orders(app, kind, run.session_id, first).items():
         _attack_order(findings, order, _cast_order(run, execute), f"after close: {how}")
     _attack_audit_and_logs(findings, run, execute, readable, "after close")
+    _attack_written_flag(findings, run, execute, readable, "after close")
 
     # 3. A backup, and its restore into a fresh instance.
     result = app.test_cli_runner().invoke(args=["ntm", "backup", str(tmp_path / "backups")])
@@ -582,6 +594,7 @@ def test_no_artifact_of_the_database_backups_or_logs_ties_a_readable_ballot_to_f
         for how, order in _storage_orders(fresh, kind, run.session_id, first).items():
             _attack_order(findings, order, _cast_order(run, fresh_execute), f"after restore: {how}")
         _attack_audit_and_logs(findings, run, fresh_execute, restored_readable, "after restore")
+        _attack_written_flag(findings, run, fresh_execute, restored_readable, "after restore")
     finally:
         with fresh.app_context():
             db.session.remove()
