@@ -179,6 +179,9 @@ def _unseal(session: BoardSession, key) -> None:
     """Open every sealed sheet in memory, write its ballots among all others in a random order under new
     random ids, and destroy the sealed sheets. Touches no vote_record or attendance row."""
     boxes = list(db.session.execute(db.select(SealedSheet.box).filter_by(session_id=session.id)).scalars())
+    if len(boxes) != len(voters(session)):  # a sheet removed or slipped in behind the application's back
+        raise VotingError(_("Số phiếu kín (%(b)d) không khớp số thành viên đã bỏ phiếu (%(v)d): không kiểm phiếu. "
+                            "Hãy báo quản trị hệ thống.", b=len(boxes), v=len(voters(session))))
     items = {i.id: i for i in session.items}
     ballots, scores, written_per_item = [], [], defaultdict(int)
     for box in boxes:

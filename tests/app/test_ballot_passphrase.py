@@ -285,3 +285,18 @@ def test_a_lost_passphrase_voids_the_session_unread_and_its_candidates_are_voted
     assert post(secretary, f"/sessions/{new.id}/close", CLOSE_FORM).status_code == 302
     assert count(Ballot) == 10 * 10 - 1
     assert member.get(f"/sessions/{new.id}/results").status_code == 200
+
+
+def test_a_sealed_sheet_removed_behind_the_applications_back_stops_the_count(board_day, as_user):
+    session, secretary = opened(as_user)
+    for number, username in enumerate(("thanhvien1", "thanhvien2")):
+        cast(as_user, session, username, number)
+    db.session.execute(sa.delete(SealedSheet).where(SealedSheet.id == db.session.execute(
+        db.select(SealedSheet.id)).scalars().first()))
+    db.session.commit()
+    refused = post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM)
+    assert refused.status_code == 422
+    assert alert(refused) == ("Số phiếu kín (1) không khớp số thành viên đã bỏ phiếu (2): không kiểm phiếu. "
+                              "Hãy báo quản trị hệ thống.")
+    db.session.refresh(session)
+    assert session.status == "open" and count(Ballot) == 0 and count(SealedSheet) == 1
