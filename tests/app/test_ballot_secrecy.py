@@ -188,8 +188,8 @@ def test_the_order_ballots_are_stored_in_does_not_follow_the_order_of_the_sheets
     session, secretary = open_session(as_user)
     vote(as_user, session, "thanhvien1", choose=lambda name: "agree")
     vote(as_user, session, "thanhvien2", choose=lambda name: "disagree")
-    # Closing rewrites the ballots in a random order under new ids (PostgreSQL's heap keeps insertion
-    # order while the session is open: that window is documented in the README).
+    # The ballots are first written at the close, all at once, in a random order under fresh ids (while the
+    # session is open only sealed sheets exist: tests/app/test_ballot_forensics.py).
     assert post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
     if db.engine.dialect.name == "sqlite":
         for table in SECRET_TABLES:
