@@ -325,6 +325,12 @@ def _attack_sqlite_files(files: dict[str, bytes], run: Run, findings: Findings, 
     return seen
 
 
+def _sealed_left(boxes: list[bytes], files: dict[str, bytes]) -> int:
+    """How many of the sealed sheets still have bytes in the files (slices: a long row spans overflow pages)."""
+    blob = b"".join(files.values())
+    return sum(1 for box in boxes if any(box[i:i + 40] in blob for i in range(64, len(box) - 40, 600)))
+
+
 # Order, audit, logs: both databases -------------------------------------------------------------------------
 
 
@@ -548,6 +554,12 @@ def test_no_artifact_of_the_database_backups_or_logs_ties_a_readable_ballot_to_f
             readable.update(_live_ballots(app, run.session_id, first))
             _attack_postgres(findings, run, execute, readable, "mid-session", first, wal_start)
         mid_readable = dict(readable)
+        try:  # the sealed sheets as stored mid-session (the code before ballot encryption has none)
+            boxes = [bytes(box) for (box,) in execute("SELECT box FROM sealed_sheet", {})]
+        except sa.exc.DBAPIError:
+            boxes = []
+        if kind == "sqlite":  # the search finds them where they are: in the files copied mid-session
+            assert _sealed_left(boxes, files) == len(boxes)
         _close(run)
     finally:
         root.removeHandler(collector)
@@ -558,6 +570,8 @@ def test_no_artifact_of_the_database_backups_or_logs_ties_a_readable_ballot_to_f
     readable.update(_live_ballots(app, run.session_id, first))
     if kind == "sqlite":
         files = _copy_sqlite(sqlite_path, tmp_path / "closed")
+        left = _sealed_left(boxes, files)
+        assert not left, f"after close, {left} of {len(boxes)} sealed sheets are still in the SQLite files"
         readable.update(_attack_sqlite_files(files, run, findings, tmp_path / "closed", "after close", first, names))
     else:
         _attack_postgres(findings, run, execute, readable, "after close", first, wal_start)
@@ -580,6 +594,7 @@ def test_no_artifact_of_the_database_backups_or_logs_ties_a_readable_ballot_to_f
         if kind == "sqlite":
             with tarfile.open(archive, "r:gz") as tar:
                 backup_db = tar.extractfile("database/ntm.sqlite3").read()
+            assert not _sealed_left(boxes, {"main": backup_db}), "sealed sheets in the backup taken after close"
             _attack_sqlite_files({"main": backup_db}, run, findings, tmp_path, "backup archive", first, names)
         with fresh.app_context():
             restored = fresh.test_cli_runner().invoke(args=["ntm", "restore", str(archive)])
