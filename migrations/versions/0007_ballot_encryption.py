@@ -61,17 +61,13 @@ def upgrade():
 
 
 def downgrade():
+    # Plain ALTER TABLE ... DROP COLUMN (PostgreSQL; SQLite 3.35 and newer), not a batch rebuild: rebuilding
+    # board_session on SQLite with foreign keys on would drop the old table and cascade-delete every agenda
+    # item, attendance row and ballot of every session.
     with op.batch_alter_table('sealed_sheet', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sealed_sheet_session_id'))
     op.drop_table('sealed_sheet')
-
-    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
-        batch_op.drop_column('written_ballots')
-
-    with op.batch_alter_table('board_session', schema=None) as batch_op:
-        batch_op.drop_column('void_reason')
-        batch_op.drop_column('voided_at')
-        batch_op.drop_column('seal_memlimit')
-        batch_op.drop_column('seal_opslimit')
-        batch_op.drop_column('seal_salt')
-        batch_op.drop_column('seal_public_key')
+    # The written flags are not put back: which ballot came in writing is not known any more, only how many.
+    op.execute('ALTER TABLE agenda_item DROP COLUMN written_ballots')
+    for column in ('void_reason', 'voided_at', 'seal_memlimit', 'seal_opslimit', 'seal_salt', 'seal_public_key'):
+        op.execute(f'ALTER TABLE board_session DROP COLUMN {column}')

@@ -300,3 +300,59 @@ def test_a_sealed_sheet_removed_behind_the_applications_back_stops_the_count(boa
                               "Hãy báo quản trị hệ thống.")
     db.session.refresh(session)
     assert session.status == "open" and count(Ballot) == 0 and count(SealedSheet) == 1
+
+
+# The migration -----------------------------------------------------------------------------------------------
+
+
+def test_migration_0007_moves_written_counts_off_the_ballots_and_refuses_an_open_session(tmp_path, capfd):
+    """Upgrading a database of 0006: the written flags of closed sessions become counts per candidate (and leave
+    the ballots); an electronic session still open (plaintext ballots) stops the upgrade with a message."""
+    from flask_migrate import downgrade, upgrade
+
+    from ntm_intranet.seed import load_demo
+
+    from ..conftest import make_app
+    from .test_migrations import _empty_database
+
+    url, cleanup = _empty_database(tmp_path)
+    app = make_app(SQLALCHEMY_DATABASE_URI=url, NTM_UPLOAD_DIR=str(tmp_path / "uploads"))
+    try:
+        with app.app_context():
+            upgrade()
+            load_demo(with_reports=True)
+            session_id = db.session.execute(sa.text("SELECT min(id) FROM board_session")).scalar_one()
+            items = db.session.execute(sa.text("SELECT id FROM agenda_item WHERE session_id = :s ORDER BY id"),
+                                       {"s": session_id}).scalars().all()
+            db.session.remove()
+            downgrade(revision="0006_results_indexes")
+            with db.engine.begin() as conn:  # a session closed under 0006: 3 written ballots on one candidate
+                conn.execute(sa.text("UPDATE board_session SET status = 'closed' WHERE id = :s"), {"s": session_id})
+                for n in range(5):
+                    conn.execute(sa.text("INSERT INTO ballot (id, session_id, item_id, choice, written) VALUES "
+                                         "(:id, :s, :i, 'agree', :w)"),
+                                 {"id": f"{n:032x}", "s": session_id, "i": items[0], "w": n < 3})
+            upgrade()
+            with db.engine.connect() as conn:
+                counts = dict(conn.execute(sa.text("SELECT id, written_ballots FROM agenda_item WHERE session_id = :s"),
+                                           {"s": session_id}).all())
+                flagged = conn.execute(sa.text("SELECT count(*) FROM ballot WHERE written")).scalar()
+            assert counts[items[0]] == 3 and set(counts.values()) == {0, 3} and flagged == 0
+
+            downgrade(revision="0006_results_indexes")
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("UPDATE board_session SET status = 'open' WHERE id = :s"), {"s": session_id})
+            with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's message and exits
+                upgrade()
+            told = capfd.readouterr()
+            assert "1 electronic board session(s) still open" in told.err + told.out
+            with db.engine.connect() as conn:
+                assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() \
+                    == "0006_results_indexes"
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            admin, name = cleanup
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
