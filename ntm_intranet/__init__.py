@@ -123,10 +123,12 @@ def _register_blueprints(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing on a busy file."""
+    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing on a busy file, and overwrite
+    deleted content with zeros (a destroyed sealed sheet leaves no bytes in a freed page: voting/sealing.py)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA secure_delete=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.close()

@@ -92,6 +92,10 @@ def load_config(instance_path: Path) -> dict:
         "NTM_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
         # What a killed upload left in <upload dir>/tmp goes at start once untouched this long (uploads.sweep_tmp).
         "NTM_TMP_MAX_AGE_SECONDS": float(os.environ.get("NTM_TMP_MAX_AGE_SECONDS", "3600")),
+        # Argon2id costs turning a session's passphrase into its ballot key (voting/sealing.py). Lower only in
+        # tests; the costs used are stored with each session.
+        "NTM_BALLOT_KDF_OPSLIMIT": int(os.environ.get("NTM_BALLOT_KDF_OPSLIMIT", "3")),
+        "NTM_BALLOT_KDF_MEMLIMIT": int(os.environ.get("NTM_BALLOT_KDF_MEMLIMIT", str(128 * 1024 * 1024))),
         # Tests only (faults.py): pause at these points so a test can kill the server there. Never in production.
         "NTM_TEST_FAULT_PAUSE": os.environ.get("NTM_TEST_FAULT_PAUSE", ""),
         "NTM_TEST_FAULT_PAUSE_SECONDS": float(os.environ.get("NTM_TEST_FAULT_PAUSE_SECONDS", "60")),

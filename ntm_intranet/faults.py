@@ -7,7 +7,7 @@ production. The points:
   before it is checked and moved to its content address;
 - "stored": in `uploads.store()`, once a new file is at its content address (marked pending), before the
   caller writes and commits its row;
-- "ballot": in `voting.services._record_sheet()`, once the who-has-voted row and the anonymous ballots
+- "ballot": in `voting.services._record_sheet()`, once the who-has-voted row and the sealed sheet
   are written in the transaction, before it commits.
 
 At the point the request logs "NTM_TEST_FAULT_PAUSE: paused at <point>" and sleeps for

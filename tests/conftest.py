@@ -29,6 +29,10 @@ from ntm_intranet.extensions import db  # noqa: E402
 DEMO_TODAY = date(2015, 6, 22)
 REPORTS_DAY = date(2015, 6, 27)
 PASSWORD = "Mat-khau-2015"
+# The passphrase the tests' secretary types when opening and closing an electronic board session.
+BALLOT_PASSPHRASE = "Hội đồng họp ngày 8 tháng 7"
+OPEN_FORM = {"passphrase": BALLOT_PASSPHRASE, "passphrase_again": BALLOT_PASSPHRASE}
+CLOSE_FORM = {"passphrase": BALLOT_PASSPHRASE}
 
 
 def _test_database_url() -> str:
@@ -67,6 +71,9 @@ def make_app(**overrides):
         "SERVER_NAME": "localhost",
         # scrypt at a low cost: the same algorithm, a hundredth of the time (never in production).
         "NTM_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Argon2id at its lowest costs for the ballot key: the same derivation, no half-second per session.
+        "NTM_BALLOT_KDF_OPSLIMIT": 1,
+        "NTM_BALLOT_KDF_MEMLIMIT": 8192,
     }
     config.update(overrides)
     return create_app(config)

@@ -6,7 +6,7 @@ so two people editing the same record never overwrite each other silently and ne
 (ntm_intranet/versioning.py). Dossiers, nominations, sessions and the estimate had one already.
 
 Revision ID: 0008_record_versions
-Revises: 0006_results_indexes
+Revises: 0007_ballot_encryption
 Create Date: 2026-12-07 18:20:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_record_versions'
-down_revision = '0006_results_indexes'
+down_revision = '0007_ballot_encryption'
 branch_labels = None
 depends_on = None
 

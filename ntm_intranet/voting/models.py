@@ -1,9 +1,12 @@
 """Board sessions, attendance and the secret ballot.
 
-Secrecy is in the schema: `vote_record` says WHO has voted (one row per member and session, no
-time), `ballot` holds WHAT was voted (a random id, no member, no time). The two share no key; a
-member's whole sheet is written in one transaction with the vote_record row, whose unique
-constraint makes a second sheet impossible.
+Secrecy is in the schema and on the disk. `vote_record` says WHO has voted (one row per member and
+session, no time). While the session is open, WHAT was voted exists only as `sealed_sheet`: the whole
+sheet encrypted to the session's public key (whose private half is derived from a passphrase that is
+never stored), one fixed-size opaque row per sheet, written in the same transaction as the vote_record
+row whose unique constraint makes a second sheet impossible. At close the sheets are decrypted in
+memory and written as `ballot` rows (a random id, no member, no time) in a random order, in a
+transaction that touches no voter row; the sealed sheets are then destroyed. See sealing.py.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -23,10 +26,11 @@ class SessionStatus(StrEnum):
     PREPARED = "prepared"
     OPEN = "open"
     CLOSED = "closed"
+    VOIDED = "voided"  # the passphrase was lost: the sealed sheets were destroyed unread, the vote is re-run
 
 
 SESSION_STATUS_LABELS = {SessionStatus.PREPARED: _l("Chuẩn bị"), SessionStatus.OPEN: _l("Đang bỏ phiếu"),
-                         SessionStatus.CLOSED: _l("Đã kết thúc")}
+                         SessionStatus.CLOSED: _l("Đã kết thúc"), SessionStatus.VOIDED: _l("Đã hủy")}
 
 
 class BoardSession(db.Model):
@@ -45,6 +49,14 @@ class BoardSession(db.Model):
     members_total: Mapped[int] = mapped_column(Integer, default=0)  # fixed when the session opens
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The lock of an electronic session's ballots (sealing.py): the public key, and the salt and Argon2id
+    # costs that turn the passphrase into the key pair. The passphrase and the private key are never stored.
+    seal_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    seal_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
+    seal_opslimit: Mapped[int | None] = mapped_column(Integer)
+    seal_memlimit: Mapped[int | None] = mapped_column(Integer)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    void_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     chair = relationship("User", foreign_keys=[chair_id], lazy="joined")
@@ -60,7 +72,7 @@ class BoardSession(db.Model):
 
     @property
     def status_css(self) -> str:
-        return {"open": "warn", "closed": "ok"}.get(self.status, "muted")
+        return {"open": "warn", "closed": "ok", "voided": "bad"}.get(self.status, "muted")
 
 
 class AgendaItem(db.Model):
@@ -71,6 +83,9 @@ class AgendaItem(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"), index=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # How many of this candidate's ballots came as written opinions of absent members: counted at close. Kept
+    # here, not on each ballot, so that no ballot row says it is the absent member's.
+    written_ballots: Mapped[int] = mapped_column(Integer, default=0)
 
     session = relationship("BoardSession", back_populates="items")
     nomination = relationship("Nomination", lazy="joined")
@@ -104,6 +119,21 @@ def _ballot_id() -> str:
     return secrets.token_hex(16)
 
 
+class SealedSheet(db.Model):
+    """One member's whole sheet while the session is open: ciphertext only, padded to one size per session.
+
+    No member, no time, a random key (SQLite stores the rows in the order of that key). Only the session's
+    private key, derived from the passphrase typed at close, opens it; the close destroys every row.
+    """
+
+    __tablename__ = "sealed_sheet"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_ballot_id)
+    session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"), index=True)
+    box: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Ballot(db.Model):
     """One anonymous vote on one candidate: no member, no time, a random id."""
 
@@ -118,6 +148,8 @@ class Ballot(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("board_session.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
     choice: Mapped[str] = mapped_column(String(10))  # agree, disagree, invalid
+    # Always false since ballot encryption (0007): which ballot was written would name the absent member; the
+    # count per candidate is agenda_item.written_ballots. Kept for the index and older databases.
     written: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

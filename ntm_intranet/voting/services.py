@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
@@ -16,8 +17,18 @@ from ..awards import rules as award_rules
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..nominations.models import AwardForm, BoardMember, Nomination, NominationStatus, ScoringCriterion
-from . import rules
-from .models import AgendaItem, Attendance, Ballot, BallotScore, BoardSession, PaperCount, SessionStatus, VoteRecord
+from . import rules, sealing
+from .models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    BallotScore,
+    BoardSession,
+    PaperCount,
+    SealedSheet,
+    SessionStatus,
+    VoteRecord,
+)
 from .models import _ballot_id as _new_id
 
 CHOICES = ("agree", "disagree")
@@ -76,7 +87,7 @@ def attendance(session: BoardSession) -> list[Attendance]:
 
 
 def set_attendance(session: BoardSession, present_ids: set[int]) -> None:
-    if session.status == SessionStatus.CLOSED:
+    if session.status in (SessionStatus.CLOSED, SessionStatus.VOIDED):
         raise VotingError(_("Phiên họp đã kết thúc."))
     rows = attendance(session)
     before = sorted(a.user_id for a in rows if a.present)
@@ -97,12 +108,30 @@ def quorum_of(session: BoardSession, campaign: Campaign) -> rules.Quorum:
     return rules.quorum(sum(1 for r in rows if r.present), total, share)
 
 
-def open_session(session: BoardSession, campaign: Campaign, user) -> None:
+def _new_lock(passphrase: str, repeated: str) -> sealing.Lock:
+    """The passphrase, typed twice, checked, turned into the session's lock. Messages never repeat it."""
+    if sealing.normalise(passphrase) != sealing.normalise(repeated):
+        raise VotingError(_("Hai lần nhập mật khẩu bỏ phiếu không giống nhau. Hãy nhập lại."))
+    if len(sealing.normalise(passphrase).decode()) < sealing.MIN_PASSPHRASE:
+        raise VotingError(_("Mật khẩu bỏ phiếu cần ít nhất %(n)d ký tự (nên là một câu dễ nhớ).",
+                            n=sealing.MIN_PASSPHRASE))
+    config = current_app.config
+    return sealing.new_lock(passphrase, config["NTM_BALLOT_KDF_OPSLIMIT"], config["NTM_BALLOT_KDF_MEMLIMIT"])
+
+
+def open_session(session: BoardSession, campaign: Campaign, user, passphrase: str = "", repeated: str = "") -> None:
+    """Open the vote. An electronic session needs the passphrase typed twice: only the public key it gives
+    (with its salt and costs) is stored; the same passphrase is needed again at close. A paper session
+    needs none (its counts are typed from the ballot box, not per member)."""
     if session.status != SessionStatus.PREPARED:
         raise VotingError(_("Phiên họp không ở trạng thái chuẩn bị."))
     quorum = quorum_of(session, campaign)
     if not quorum.met:
         raise VotingError(_("Chưa mở được phiên họp. %(why)s", why=quorum.explanation))
+    if not session.paper:
+        lock = _new_lock(passphrase, repeated)
+        session.seal_public_key, session.seal_salt = lock.public_key, lock.salt
+        session.seal_opslimit, session.seal_memlimit = lock.opslimit, lock.memlimit
     session.status = SessionStatus.OPEN.value
     session.members_total = quorum.total
     session.opened_at = clock.now()
@@ -117,7 +146,21 @@ def _lock(session: BoardSession) -> None:
     db.session.execute(db.select(BoardSession.id).filter_by(id=session.id).with_for_update())
 
 
-def close_session(session: BoardSession, user) -> None:
+def _lock_of(session: BoardSession) -> sealing.Lock:
+    return sealing.Lock(session.seal_public_key, session.seal_salt, session.seal_opslimit, session.seal_memlimit)
+
+
+def close_session(session: BoardSession, user, passphrase: str = "") -> None:
+    """End the vote and count it. An electronic session's sheets are opened with the passphrase typed at
+    opening: a wrong one changes nothing. The ballots are then written in a random order under fresh ids,
+    in a transaction that writes no voter row, and the sealed sheets are destroyed in it."""
+    key = None
+    if not session.paper and session.status == SessionStatus.OPEN:
+        try:  # the slow derivation runs before the row lock is taken
+            key = sealing.unlock(passphrase, _lock_of(session))
+        except sealing.WrongPassphrase:
+            raise VotingError(_("Mật khẩu bỏ phiếu không đúng: phiên họp vẫn đang mở, chưa phiếu nào được mở. "
+                                "Hãy nhập đúng mật khẩu đã đặt khi khai mạc.")) from None
     _lock(session)
     db.session.refresh(session)
     if session.status != SessionStatus.OPEN:
@@ -125,43 +168,84 @@ def close_session(session: BoardSession, user) -> None:
     session.status = SessionStatus.CLOSED.value
     session.closed_at = clock.now()
     db.session.flush()
-    _reshuffle(session)
+    if key is not None:
+        _unseal(session, key)
+        del key
     audit.record("session_closed", session, after={"voters": len(voters(session))}, summary=session.title)
     db.session.commit()
+    _forget_freed_pages()
 
 
-def _reshuffle(session: BoardSession) -> None:
-    """Rewrite the session's ballots in a random order under new random ids.
+def _unseal(session: BoardSession, key) -> None:
+    """Open every sealed sheet in memory, write its ballots among all others in a random order under new
+    random ids, and destroy the sealed sheets. Touches no vote_record or attendance row."""
+    boxes = list(db.session.execute(db.select(SealedSheet.box).filter_by(session_id=session.id)).scalars())
+    if len(boxes) != len(voters(session)):  # a sheet removed or slipped in behind the application's back
+        raise VotingError(_("Số phiếu kín (%(b)d) không khớp số thành viên đã bỏ phiếu (%(v)d): không kiểm phiếu. "
+                            "Hãy báo quản trị hệ thống.", b=len(boxes), v=len(voters(session))))
+    items = {i.id: i for i in session.items}
+    ballots, scores, written_per_item = [], [], defaultdict(int)
+    for box in boxes:
+        written, choices = sealing.decode(sealing.unseal(key, box))
+        for item_id, (choice, points) in choices.items():
+            if item_id not in items:
+                raise ValueError("a sealed sheet names a candidate not on the agenda")
+            written_per_item[item_id] += written
+            ballot_id = _new_id()
+            ballots.append({"id": ballot_id, "session_id": session.id, "item_id": item_id, "choice": choice,
+                            "written": False})
+            scores.extend({"id": _new_id(), "ballot_id": ballot_id, "criterion_id": c, "points": p}
+                          for c, p in points.items())
+    shuffle = random.SystemRandom().shuffle
+    shuffle(ballots)
+    shuffle(scores)
+    if ballots:
+        db.session.execute(insert(Ballot), ballots)
+    if scores:
+        db.session.execute(insert(BallotScore), scores)
+    for item_id, count in written_per_item.items():
+        items[item_id].written_ballots = count
+    db.session.execute(db.delete(SealedSheet).where(SealedSheet.session_id == session.id))
 
-    While a session is open, a database's physical row order (PostgreSQL's heap) follows the order of
-    casting, as do vote_record and the audit log. Once the session closes, nothing of that order is
-    left in the ballots: the same votes, new ids, new places.
-    """
-    ballots = db.session.execute(db.select(Ballot.id, Ballot.item_id, Ballot.choice, Ballot.written)
-                                 .filter(Ballot.session_id == session.id)).all()
-    if not ballots:
-        return
-    scores = defaultdict(list)
-    for ballot_id, criterion_id, points in db.session.execute(
-            db.select(BallotScore.ballot_id, BallotScore.criterion_id, BallotScore.points)
-            .join(Ballot, Ballot.id == BallotScore.ballot_id).filter(Ballot.session_id == session.id)):
-        scores[ballot_id].append((criterion_id, points))
-    db.session.execute(db.delete(BallotScore).where(BallotScore.ballot_id.in_(
-        db.select(Ballot.id).filter(Ballot.session_id == session.id))))
-    db.session.execute(db.delete(Ballot).where(Ballot.session_id == session.id))
-    rows = list(ballots)
-    random.SystemRandom().shuffle(rows)
-    new_ballots, new_scores = [], []
-    for old_id, item_id, choice, written in rows:
-        new_id = _new_id()
-        new_ballots.append({"id": new_id, "session_id": session.id, "item_id": item_id, "choice": choice,
-                            "written": written})
-        new_scores.extend({"id": _new_id(), "ballot_id": new_id, "criterion_id": c, "points": p}
-                          for c, p in scores.get(old_id, []))
-    db.session.execute(insert(Ballot), new_ballots)
-    if new_scores:
-        random.SystemRandom().shuffle(new_scores)
-        db.session.execute(insert(BallotScore), new_scores)
+
+def _forget_freed_pages() -> None:
+    """SQLite: fold the write-ahead log into the database file and empty it. secure_delete has zeroed the
+    destroyed rows' bytes in the pages; the checkpoint leaves no older page image behind in the -wal file.
+    Best effort: a reader still holding an old snapshot makes SQLite leave the log for the next checkpoint."""
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def void_session(session: BoardSession, user, reason: str) -> None:
+    """The passphrase is lost: the session is marked voided, its sealed sheets destroyed unread, and no
+    result is ever computed for it. Its candidates can be put on a new session (rerun_session)."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise VotingError(_("Ghi rõ lý do hủy phiên họp (ít nhất 10 ký tự), để đưa vào hồ sơ."))
+    _lock(session)
+    db.session.refresh(session)
+    if session.status != SessionStatus.OPEN or session.paper:
+        raise VotingError(_("Chỉ hủy được phiên bỏ phiếu điện tử đang mở."))
+    destroyed = db.session.execute(db.delete(SealedSheet).where(SealedSheet.session_id == session.id)).rowcount
+    session.status = SessionStatus.VOIDED.value
+    session.voided_at = clock.now()
+    session.void_reason = reason[:1000]
+    db.session.flush()
+    audit.record("session_voided", session, after={"reason": session.void_reason, "sealed_sheets_destroyed":
+                                                   destroyed}, summary=session.title)
+    db.session.commit()
+    _forget_freed_pages()
+
+
+def rerun_session(voided: BoardSession, campaign: Campaign) -> BoardSession:
+    """A new prepared session with the voided one's candidates (those still eligible), place and chair."""
+    if voided.status != SessionStatus.VOIDED:
+        raise VotingError(_("Chỉ bỏ phiếu lại cho phiên họp đã hủy."))
+    return create_session(campaign, {
+        "title": _("%(t)s (bỏ phiếu lại)", t=voided.title)[:200], "held_on": voided.held_on,
+        "time_text": voided.time_text, "place": voided.place, "chair_id": voided.chair_id,
+        "secretary_id": voided.secretary_id, "paper": False}, [i.nomination_id for i in voided.items])
 
 
 # Ballot sheets -----------------------------------------------------------------------------------
@@ -224,14 +308,15 @@ def validate_sheet(session: BoardSession, campaign: Campaign, user, form: dict) 
     return choices
 
 
-def _write_ballots(session: BoardSession, choices: dict[int, tuple[str, dict]], written: bool) -> None:
-    entries = list(choices.items())
-    random.SystemRandom().shuffle(entries)  # no order to read back either
-    for item_id, (choice, scores) in entries:
-        ballot = Ballot(id=_new_id(), session_id=session.id, item_id=item_id, choice=choice, written=written)
-        db.session.add(ballot)
-        for criterion_id, points in scores.items():
-            db.session.add(BallotScore(id=_new_id(), ballot_id=ballot.id, criterion_id=criterion_id, points=points))
+def _sealed(session: BoardSession, choices: dict[int, tuple[str, dict]], written: bool) -> SealedSheet:
+    """The whole sheet as one opaque row: padded to the session's one size, sealed to its public key."""
+    size = sealing.sheet_size(len(session.items), len(criteria_of(session_campaign(session))))
+    box = sealing.seal(session.seal_public_key, sealing.encode(choices, written, size))
+    return SealedSheet(id=_new_id(), session_id=session.id, box=box)
+
+
+def session_campaign(session: BoardSession) -> Campaign:
+    return db.session.get(Campaign, session.campaign_id)
 
 
 def check_may_cast(session: BoardSession, campaign: Campaign, user) -> None:
@@ -247,9 +332,9 @@ def check_may_cast(session: BoardSession, campaign: Campaign, user) -> None:
 
 
 def cast(session: BoardSession, campaign: Campaign, user, form: dict) -> None:
-    """Cast a member's whole sheet, once. The who-has-voted row and the anonymous ballots are one
-    transaction; the unique constraint on (session, member) refuses a second sheet, even from two
-    tabs at the same instant."""
+    """Cast a member's whole sheet, once. The who-has-voted row and the sealed sheet are one transaction;
+    the unique constraint on (session, member) refuses a second sheet, even from two tabs at the same
+    instant. Nothing readable of the choices is written until the close."""
     check_may_cast(session, campaign, user)
     if user.id in voters(session):
         raise AlreadyVoted(_("Đồng chí đã bỏ phiếu trong phiên họp này; phiếu đã bỏ không sửa được."))
@@ -264,7 +349,7 @@ def _record_sheet(session: BoardSession, user_id: int, choices, written: bool) -
                 != SessionStatus.OPEN:
             raise VotingError(_("Phiên họp không mở bỏ phiếu (đã kết thúc hoặc chưa bắt đầu)."))
         db.session.add(VoteRecord(session_id=session.id, user_id=user_id, written=written))
-        _write_ballots(session, choices, written)
+        db.session.add(_sealed(session, choices, written))
         db.session.flush()
         # The audit says that a sheet was cast, never by whom with what: the who is vote_record's.
         audit.record("ballot_sheet_cast", object_type="session", object_id=session.id,
@@ -428,14 +513,14 @@ def results(session: BoardSession, campaign: Campaign) -> list[FormResults]:
             r.agree, r.disagree, r.issued, r.returned = row.agree, row.disagree, row.issued, row.returned
             r.invalid = row.returned - row.valid
     else:
-        for item_id, choice, written, count in db.session.execute(
-                db.select(Ballot.item_id, Ballot.choice, Ballot.written, func.count(Ballot.id))
-                .filter(Ballot.session_id == session.id).group_by(Ballot.item_id, Ballot.choice, Ballot.written)):
+        for r in by_item.values():
+            r.written = r.item.written_ballots or 0
+        for item_id, choice, count in db.session.execute(
+                db.select(Ballot.item_id, Ballot.choice, func.count(Ballot.id))
+                .filter(Ballot.session_id == session.id).group_by(Ballot.item_id, Ballot.choice)):
             r = by_item[item_id]
             setattr(r, choice if choice in CHOICES else "invalid", getattr(r, choice if choice in CHOICES
                                                                          else "invalid") + count)
-            if written:
-                r.written += count
         criteria = criteria_of(campaign)
         if criteria:
             top = sum(c.max_points * c.weight for c in criteria) or 1

@@ -23,7 +23,7 @@ from ..nominations.models import KIND_LABELS, Nomination, NominationStatus
 from ..nominations.services import base_salary_on, board_members
 from ..web import active_campaign as _campaign
 from ..web import send_document
-from . import documents, services
+from . import documents, sealing, services
 from . import proposal as proposal_documents
 from .models import BoardSession, SessionStatus
 
@@ -98,7 +98,8 @@ def _detail(session: BoardSession, status: int = 200, error: str | None = None):
         "voting/detail.html", s=session, campaign=campaign, attendance=attendance, voted=voted,
         quorum=services.quorum_of(session, campaign), is_secretary=current_user.has_role(Role.SECRETARY),
         may_vote=is_member and present and current_user.id not in voted and session.status == SessionStatus.OPEN
-        and not session.paper, has_voted=current_user.id in voted, error=error), status)
+        and not session.paper, has_voted=current_user.id in voted, error=error,
+        min_passphrase=sealing.MIN_PASSPHRASE), status)
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -133,18 +134,48 @@ def attendance(session_id: int):
     return _secretary_action(session_id, lambda s: services.set_attendance(s, present), _("Đã ghi nhận điểm danh."))
 
 
+# The passphrase fields are read here and handed to the service within this request: never put in a form
+# object that could be re-rendered, never echoed back into a page, never logged, never kept.
+
+
 @bp.route("/sessions/<int:session_id>/open", methods=["POST"])
 @roles(Role.SECRETARY)
 def open_session(session_id: int):
-    return _secretary_action(session_id, lambda s: services.open_session(s, _campaign(), current_user),
+    passphrase, repeated = request.form.get("passphrase", ""), request.form.get("passphrase_again", "")
+    return _secretary_action(session_id,
+                             lambda s: services.open_session(s, _campaign(), current_user, passphrase, repeated),
                              _("Đã khai mạc phiên họp: các thành viên có mặt có thể bỏ phiếu."))
 
 
 @bp.route("/sessions/<int:session_id>/close", methods=["POST"])
 @roles(Role.SECRETARY)
 def close(session_id: int):
-    return _secretary_action(session_id, lambda s: services.close_session(s, current_user),
+    passphrase = request.form.get("passphrase", "")
+    return _secretary_action(session_id, lambda s: services.close_session(s, current_user, passphrase),
                              _("Đã kết thúc phiên họp. Kết quả đã được tính."))
+
+
+@bp.route("/sessions/<int:session_id>/void", methods=["POST"])
+@roles(Role.SECRETARY)
+def void(session_id: int):
+    """The passphrase is lost: void the session (its sealed sheets destroyed unread) so it can be re-run."""
+    reason = request.form.get("reason", "")
+    return _secretary_action(session_id, lambda s: services.void_session(s, current_user, reason),
+                             _("Đã hủy phiên họp: các phiếu đã bỏ bị xóa mà không mở. Hãy chuẩn bị phiên bỏ phiếu "
+                               "lại."))
+
+
+@bp.route("/sessions/<int:session_id>/rerun", methods=["POST"])
+@roles(Role.SECRETARY)
+def rerun(session_id: int):
+    session = _session(session_id)
+    try:
+        new = services.rerun_session(session, _campaign())
+    except services.VotingError as exc:
+        db.session.rollback()
+        return _detail(session, 422, str(exc))
+    flash(_("Đã chuẩn bị phiên bỏ phiếu lại “%(t)s”.", t=new.title), "success")
+    return redirect(url_for("voting.detail", session_id=new.id))
 
 
 # The ballot ----------------------------------------------------------------------------------------

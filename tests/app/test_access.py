@@ -95,6 +95,8 @@ EXPECTED = {
     "voting.attendance": {"secretary"},
     "voting.open_session": {"secretary"},
     "voting.close": {"secretary"},
+    "voting.void": {"secretary"},
+    "voting.rerun": {"secretary"},
     "voting.ballot": {"member"},
     "voting.written": {"secretary"},
     "voting.paper": {"secretary"},

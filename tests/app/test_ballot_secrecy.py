@@ -20,9 +20,9 @@ from ntm_intranet.audit import AuditEvent
 from ntm_intranet.auth.models import User
 from ntm_intranet.extensions import db
 from ntm_intranet.seed import DEMO_PASSWORD
-from ntm_intranet.voting.models import Attendance, Ballot, BallotScore, VoteRecord
+from ntm_intranet.voting.models import Attendance, Ballot, BallotScore, SealedSheet, VoteRecord
 
-from ..conftest import post
+from ..conftest import CLOSE_FORM, OPEN_FORM, post
 from ..factories import agenda, ballot_form, board_session, count, user_id
 
 BOARD_DAY = date(2015, 7, 8)
@@ -44,7 +44,7 @@ def open_session(as_user, present=PRESENT):
     session, secretary = board_session(), as_user("noivu")
     assert post(secretary, f"/sessions/{session.id}/attendance",
                 {"present": [str(user_id(u)) for u in present]}).status_code == 302
-    assert post(secretary, f"/sessions/{session.id}/open").status_code == 302
+    assert post(secretary, f"/sessions/{session.id}/open", OPEN_FORM).status_code == 302
     db.session.refresh(session)
     return session, secretary
 
@@ -114,6 +114,7 @@ def test_after_a_session_no_ballot_holds_an_identity(board_day, as_user):
              choose=lambda name, u=username: "disagree" if name.startswith("H") and u.endswith("1") else "agree")
     assert post(secretary, f"/sessions/{session.id}/written/{user_id('thanhvien9')}",
                 {**ballot_form(session), "action": "cast"}).status_code == 302
+    assert post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
 
     record_ids = set(db.session.execute(db.select(VoteRecord.id)).scalars())
     user_ids = set(db.session.execute(db.select(User.id)).scalars())
@@ -145,8 +146,10 @@ def test_after_a_session_no_ballot_holds_an_identity(board_day, as_user):
     score_ids = [s["id"] for s in scores]
     assert all(HEX32.match(i) for i in score_ids) and len(set(score_ids) | set(ids)) == len(score_ids) + len(ids)
     assert {s["ballot_id"] for s in scores} == set(ids)
-    # the written opinion is marked as such, which says only that it came from the one absent member
-    assert sum(1 for r in rows if r["written"]) == 10
+    # the written opinion is counted per candidate, never marked on a ballot (that would name the absent member)
+    assert sum(1 for r in rows if r["written"]) == 0
+    db.session.refresh(session)
+    assert {item.written_ballots for item in session.items} == {1}
 
 
 def test_the_audit_log_says_that_a_sheet_was_cast_never_how(board_day, as_user):
@@ -185,9 +188,9 @@ def test_the_order_ballots_are_stored_in_does_not_follow_the_order_of_the_sheets
     session, secretary = open_session(as_user)
     vote(as_user, session, "thanhvien1", choose=lambda name: "agree")
     vote(as_user, session, "thanhvien2", choose=lambda name: "disagree")
-    # Closing rewrites the ballots in a random order under new ids (PostgreSQL's heap keeps insertion
-    # order while the session is open: that window is documented in the README).
-    assert post(secretary, f"/sessions/{session.id}/close").status_code == 302
+    # The ballots are first written at the close, all at once, in a random order under fresh ids (while the
+    # session is open only sealed sheets exist: tests/app/test_ballot_forensics.py).
+    assert post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
     if db.engine.dialect.name == "sqlite":
         for table in SECRET_TABLES:
             schema = db.session.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
@@ -297,7 +300,7 @@ def test_the_same_sheet_sent_from_eight_tabs_at_once_counts_once(board_day, as_u
     member = user_id("thanhvien5")
     assert db.session.scalar(db.select(sa.func.count()).select_from(VoteRecord).filter_by(user_id=member)) == 1
     assert count(VoteRecord) == 1
-    assert count(Ballot) == 10 and count(BallotScore) == 30
+    assert count(SealedSheet) == 1 and count(Ballot) == 0 and count(BallotScore) == 0
     assert db.session.scalar(db.select(sa.func.count()).select_from(AuditEvent)
                              .filter_by(action="ballot_sheet_cast")) == 1
 
@@ -316,4 +319,6 @@ def test_eight_members_voting_at_the_same_instant_are_all_counted(board_day, as_
         results = fire_at_once(calls)
     assert [status for status, _page in results] == [302] * 8
     assert count(VoteRecord) == 8
+    assert count(SealedSheet) == 8 and count(Ballot) == 0
+    assert post(as_user("noivu"), f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
     assert count(Ballot) == 8 * 10 - 1  # thanhvien3 is among them, without a ballot on himself

@@ -45,7 +45,7 @@ from ntm_intranet.voting import services as voting
 from ntm_intranet.voting.models import BoardSession
 
 from .. import factories
-from ..conftest import PASSWORD, csrf_token, login, post
+from ..conftest import BALLOT_PASSPHRASE, PASSWORD, csrf_token, login, post
 from .test_uploads import (
     CONTROL_REFUSED,
     DOCM_CONTENT_TYPES,
@@ -668,11 +668,11 @@ def _run_the_session(as_user, ids) -> dict[str, str]:
     users = {u.username: u for u in db.session.execute(db.select(User).filter(User.username.in_(MEMBERS))).scalars()}
     voting.set_attendance(session, {u.id for u in users.values()})
     db.session.commit()
-    voting.open_session(session, campaign, users["noivu"])
+    voting.open_session(session, campaign, users["noivu"], BALLOT_PASSPHRASE, BALLOT_PASSPHRASE)
     pages = {"ballot": as_user("thanhvien1").get(f"/sessions/{session.id}/ballot").get_data(as_text=True)}
     for username in MEMBERS:
         voting.cast(session, campaign, users[username], factories.ballot_form(session))
-    voting.close_session(session, users["noivu"])
+    voting.close_session(session, users["noivu"], BALLOT_PASSPHRASE)
     chair = as_user("chutich")
     assert post(chair, "/awards/propose").status_code == 302
     award_list = db.session.execute(db.select(AwardList)).scalar_one()

@@ -21,10 +21,18 @@ from ntm_intranet.awards.models import AwardEntry, AwardList
 from ntm_intranet.campaigns.models import Campaign
 from ntm_intranet.extensions import db
 from ntm_intranet.nominations.models import AwardForm, BoardMember, Nomination, NominationFile, ScoringCriterion
-from ntm_intranet.voting.models import Attendance, Ballot, BallotScore, BoardSession, PaperCount, VoteRecord
+from ntm_intranet.voting.models import (
+    Attendance,
+    Ballot,
+    BallotScore,
+    BoardSession,
+    PaperCount,
+    SealedSheet,
+    VoteRecord,
+)
 
 from .. import factories
-from ..conftest import post
+from ..conftest import CLOSE_FORM, OPEN_FORM, post
 from ..factories import agenda, ballot_form, board_session, count, user_id
 
 BOARD_DAY = date(2015, 7, 8)
@@ -72,7 +80,7 @@ def open_demo_session(as_user, present=PRESENT):
     session = board_session()
     secretary = as_user("noivu")
     assert take_attendance(secretary, session, present).status_code == 302
-    assert post(secretary, f"/sessions/{session.id}/open").status_code == 302
+    assert post(secretary, f"/sessions/{session.id}/open", OPEN_FORM).status_code == 302
     db.session.refresh(session)
     assert session.status == "open"
     return session, secretary
@@ -106,13 +114,18 @@ def closed_session(as_user):
     session, secretary = open_demo_session(as_user)
     everyone_votes(as_user, session)
     assert written_opinion(secretary, session).status_code == 302
-    assert post(secretary, f"/sessions/{session.id}/close").status_code == 302
+    assert post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
     db.session.refresh(session)
     return session, secretary
 
 
 def ballots() -> int:
     return count(Ballot)
+
+
+def sealed() -> int:
+    """Sheets stored while the session is open: ciphertext only, one per sheet."""
+    return count(SealedSheet)
 
 
 def nomination(name) -> Nomination:
@@ -136,7 +149,7 @@ def test_the_session_refuses_to_open_without_a_quorum_and_says_why(board_day, as
     page = text(secretary.get(f"/sessions/{session.id}"))
     assert "Có mặt 7/11 thành viên; cần ít nhất 8 (2/3 tổng số thành viên): chưa đủ điều kiện họp." in page
 
-    refused = post(secretary, f"/sessions/{session.id}/open")
+    refused = post(secretary, f"/sessions/{session.id}/open", OPEN_FORM)
     assert refused.status_code == 422 and alert(refused) == QUORUM_MISSING
     db.session.refresh(session)
     assert session.status == "prepared" and session.opened_at is None
@@ -145,12 +158,12 @@ def test_the_session_refuses_to_open_without_a_quorum_and_says_why(board_day, as
     assert early.status_code == 409 and "Phiên họp không mở bỏ phiếu điện tử." in alert(early)
 
     assert take_attendance(secretary, session, PRESENT[:8]).status_code == 302
-    opened = post(secretary, f"/sessions/{session.id}/open", follow_redirects=True)
+    opened = post(secretary, f"/sessions/{session.id}/open", OPEN_FORM, follow_redirects=True)
     assert "Có mặt 8/11 thành viên; cần ít nhất 8 (2/3 tổng số thành viên): đủ điều kiện họp." in text(opened)
     db.session.refresh(session)
     assert session.status == "open" and session.members_total == 11
     # only the secretary runs the session
-    assert post(as_user("chutich"), f"/sessions/{session.id}/close").status_code == 403
+    assert post(as_user("chutich"), f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 403
 
 
 def test_a_member_who_voted_cannot_be_marked_absent(board_day, as_user):
@@ -169,16 +182,18 @@ def test_a_whole_session_members_vote_once_in_secret_and_the_results_explain_the
     session, secretary = open_demo_session(as_user)
     assert f'href="/sessions/{session.id}/ballot"' in text(as_user("chutich").get(f"/sessions/{session.id}"))
     everyone_votes(as_user, session)
-    assert count(VoteRecord) == 10 and ballots() == 10 * 10 - 1  # thanhvien3 has no ballot on himself
-    assert count(BallotScore) == ballots() * 3
+    # while the session is open, one sealed sheet per member and no readable ballot at all
+    assert count(VoteRecord) == 10 and sealed() == 10 and ballots() == 0 and count(BallotScore) == 0
     assert written_opinion(secretary, session).status_code == 302
 
     early = as_user("chutich").get(f"/sessions/{session.id}/results")
     assert early.status_code == 409
     assert alert(early) == "Kết quả chỉ được tính và công bố khi thư ký kết thúc phiên họp."
 
-    closed = post(secretary, f"/sessions/{session.id}/close", follow_redirects=True)
+    closed = post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM, follow_redirects=True)
     assert "Đã kết thúc phiên họp. Kết quả đã được tính." in text(closed)
+    # opened at close: every ballot (thanhvien3 has none on himself), the sealed sheets destroyed
+    assert ballots() == 11 * 10 - 1 and count(BallotScore) == ballots() * 3 and sealed() == 0
     page = text(as_user("thanhvien5").get(f"/sessions/{session.id}/results"))
     assert "Tỷ lệ tính trên tổng số 11 thành viên Hội đồng." in page
     for sentence in ("Đạt: 11/11 thành viên đồng ý = 100,0 % &gt; 50 %",
@@ -298,6 +313,7 @@ def test_a_member_gets_no_ballot_on_himself(board_day, as_user):
     sheet = sheet_of("thanhvien3", session)
     assert f"c{son_item}" in sheet  # posted anyway, by hand: ignored
     assert cast(member, session, sheet).status_code == 302
+    assert post(as_user("noivu"), f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
     assert db.session.scalar(db.select(db.func.count(Ballot.id)).filter_by(item_id=son_item)) == 0
     assert ballots() == 9
 
@@ -313,7 +329,7 @@ def test_a_second_sheet_from_the_same_member_is_refused_and_counts_once(board_da
     # a second browser tab, logged in separately, is refused just the same
     other_tab = as_user("thanhvien4")
     assert post(other_tab, f"/sessions/{session.id}/ballot", {**sheet, "action": "cast"}).status_code == 409
-    assert count(VoteRecord) == 1 and ballots() == 10
+    assert count(VoteRecord) == 1 and sealed() == 1
     page = text(member.get(f"/sessions/{session.id}"))
     assert "Đồng chí đã bỏ phiếu trong phiên họp này." in page
 
@@ -338,7 +354,7 @@ def test_who_may_not_vote(board_day, as_user):
     assert alert(refused) == "Đồng chí chưa được ghi nhận có mặt tại phiên họp: hãy báo thư ký Hội đồng."
     assert post(absent, f"/sessions/{session.id}/ballot", {**sheet, "action": "cast"}).status_code == 409
     assert f'href="/sessions/{session.id}/ballot"' not in text(absent.get(f"/sessions/{session.id}"))
-    assert count(VoteRecord) == 0 and ballots() == 0
+    assert count(VoteRecord) == 0 and sealed() == 0
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -362,7 +378,7 @@ def test_a_bad_sheet_is_refused_in_vietnamese_and_nothing_is_stored(board_day, a
     for action in ("review", "cast"):
         refused = post(member, f"/sessions/{session.id}/ballot", {**sheet, "action": action})
         assert refused.status_code == 422 and message in alert(refused)
-    assert count(VoteRecord) == 0 and ballots() == 0 and count(BallotScore) == 0
+    assert count(VoteRecord) == 0 and sealed() == 0 and count(BallotScore) == 0
     # what was typed is kept: the member corrects and casts
     page = text(refused)
     assert 'value="agree" checked' in page
@@ -373,11 +389,11 @@ def test_no_ballot_after_the_session_is_closed(board_day, as_user):
     member = as_user("thanhvien6")
     sheet = sheet_of("thanhvien6", session)
     assert post(member, f"/sessions/{session.id}/ballot", {**sheet, "action": "review"}).status_code == 200
-    assert post(secretary, f"/sessions/{session.id}/close").status_code == 302
+    assert post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
     late = post(member, f"/sessions/{session.id}/ballot", {**sheet, "action": "cast"})
     assert late.status_code == 409 and "Phiên họp không mở bỏ phiếu điện tử." in alert(late)
-    assert count(VoteRecord) == 0 and ballots() == 0
-    assert post(secretary, f"/sessions/{session.id}/open").status_code == 422  # closed is final
+    assert count(VoteRecord) == 0 and sealed() == 0
+    assert post(secretary, f"/sessions/{session.id}/open", OPEN_FORM).status_code == 422  # closed is final
     assert take_attendance(secretary, session, MEMBERS).status_code == 422
 
 
@@ -396,20 +412,26 @@ def test_the_secretary_enters_an_absent_members_written_opinion(board_day, as_us
     incomplete.pop(f"c{agenda(session)['Hồ Văn Lâm']}")
     refused = post(secretary, url, {**incomplete, "action": "cast"})
     assert refused.status_code == 422 and alert(refused) == "Chưa chọn Đồng ý hay Không đồng ý cho Hồ Văn Lâm."
-    assert count(VoteRecord) == 0 and ballots() == 0
+    assert count(VoteRecord) == 0 and sealed() == 0
     review = post(secretary, url, {**sheet_of("thanhvien9", session), "action": "review"})
     assert review.status_code == 200 and "Xem lại toàn bộ phiếu." in text(review) and count(VoteRecord) == 0
     assert written_opinion(secretary, session).status_code == 302
     record = db.session.execute(db.select(VoteRecord)).scalar_one()
     assert record.user_id == user_id("thanhvien9") and record.written
-    assert ballots() == 10 and all(db.session.execute(db.select(Ballot.written)).scalars())
+    assert sealed() == 1 and ballots() == 0
     again = post(secretary, url, {**sheet_of("thanhvien9", session), "action": "cast"})
     assert again.status_code == 409 and alert(again) == ALREADY_VOTED
-    assert ballots() == 10
+    assert sealed() == 1
     # only the secretary enters them; a member has no such page
     assert as_user("chutich").get(url).status_code == 403
     summary = db.session.execute(db.select(AuditEvent.summary).filter_by(action="ballot_sheet_cast")).scalar_one()
     assert summary == "10 ballots (written opinion)"
+    # opened at close like any sheet, and counted as written
+    assert post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
+    assert ballots() == 10 and sealed() == 0
+    # counted per candidate; no ballot row says which one came from the absent member
+    assert not any(db.session.execute(db.select(Ballot.written)).scalars())
+    assert {i.written_ballots for i in session.items} == {1}
 
 
 def test_who_has_voted_shows_names_and_counts_never_choices(board_day, as_user):
@@ -538,7 +560,7 @@ def test_a_tie_at_the_edge_of_a_quota_is_left_to_the_chair(board_day, as_user):
         form = ballot_form(session, choose=lambda name, u=username: "disagree" if (
             name == "UBND xã Triệu Nguyên" and u == "chutich") else "agree")
         assert cast(as_user(username), session, form).status_code == 302
-    post(secretary, f"/sessions/{session.id}/close")
+    post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM)
     page = text(as_user("chutich").get(f"/sessions/{session.id}/results"))
     assert "Có các hồ sơ ngang điểm ở vị trí cuối hạn mức: Chủ tịch quyết định khi phê duyệt danh sách." in page
     assert page.count("Ngang điểm ở vị trí cuối hạn mức (1): Chủ tịch quyết định.") == 2
@@ -593,7 +615,7 @@ def test_a_paper_session_the_secretary_enters_the_counts(board_day, as_user):
     session = board_session("Phiên họp bỏ phiếu giấy")
     assert session.paper and len(session.items) == 2
     take_attendance(secretary, session, PRESENT)
-    post(secretary, f"/sessions/{session.id}/open")
+    post(secretary, f"/sessions/{session.id}/open", OPEN_FORM)
     items = agenda(session)
     # members do not vote on the screen in a paper session
     refused = as_user("thanhvien1").get(f"/sessions/{session.id}/ballot")
@@ -625,7 +647,7 @@ def test_a_paper_session_the_secretary_enters_the_counts(board_day, as_user):
     # the counts can be corrected while the session is open
     post(secretary, f"/sessions/{session.id}/paper", paper_counts(items, **{"Hồ Văn Lâm": (10, 10, 9, 5, 4)}))
     assert count(PaperCount) == 2
-    post(secretary, f"/sessions/{session.id}/close")
+    post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM)
     page = text(secretary.get(f"/sessions/{session.id}/results"))
     assert "Không đạt: 5/11 thành viên đồng ý = 45,5 % không &gt; 50 %" in page
     assert "Đạt: 10/11 thành viên đồng ý = 90,9 % &gt; 50 %" in page

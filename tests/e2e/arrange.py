@@ -12,7 +12,7 @@ from ntm_intranet.extensions import db
 from ntm_intranet.voting.models import BoardSession, VoteRecord
 
 from ..app.test_voting import PRESENT, everyone_votes, open_demo_session, written_opinion
-from ..conftest import post
+from ..conftest import CLOSE_FORM, post
 from ..factories import ballot_form
 
 DECISION = ("1234/QĐ-UBND", "15/07/2015")
@@ -55,7 +55,7 @@ def close_demo_session(as_user, session: BoardSession) -> None:
     everyone_votes(as_user, session, [username for username in PRESENT if username not in voted])
     secretary = as_user("noivu")
     assert written_opinion(secretary, session).status_code == 302
-    assert post(secretary, f"/sessions/{session.id}/close").status_code == 302
+    assert post(secretary, f"/sessions/{session.id}/close", CLOSE_FORM).status_code == 302
 
 
 def approve_award_list(as_user) -> AwardList:

@@ -24,6 +24,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from ntm_intranet.seed import DEMO_PASSWORD, DEMO_STAFF
 
+from ..conftest import BALLOT_PASSPHRASE
 from ..factories import board_session
 from .arrange import cast_sheet, opened_demo_session
 from .conftest import log_in
@@ -36,6 +37,8 @@ BOARD = ["chutich", "noivu"] + [f"thanhvien{i}" for i in range(1, 10)]  # the de
 DEMO_SESSION = re.compile(r"^Phiên họp Hội đồng Thi đua – Khen thưởng huyện xét khen thưởng")
 GK_HUYEN = "Giấy khen của Chủ tịch UBND huyện"
 ALREADY_VOTED = "Đồng chí đã bỏ phiếu trong phiên họp này; phiếu đã bỏ không sửa được."
+WRONG_PASSPHRASE = ("Mật khẩu bỏ phiếu không đúng: phiên họp vẫn đang mở, chưa phiếu nào được mở. "
+                    "Hãy nhập đúng mật khẩu đã đặt khi khai mạc.")
 
 
 @pytest.fixture
@@ -75,6 +78,12 @@ def open_demo_session(page: Page) -> None:
     expect(page.get_by_role("heading", name="Phiên họp Hội đồng Thi đua – Khen thưởng", level=1)).to_be_visible()
     page.get_by_role("link", name=DEMO_SESSION).click()
     expect(page.get_by_role("heading", name=DEMO_SESSION, level=1)).to_be_visible()
+
+
+def type_passphrase(page: Page) -> None:
+    """The secretary sets the session's passphrase, twice, as the hint under the fields asks."""
+    page.get_by_label("Mật khẩu bỏ phiếu", exact=True).fill(BALLOT_PASSPHRASE)
+    page.get_by_label("Nhập lại mật khẩu bỏ phiếu").fill(BALLOT_PASSPHRASE)
 
 
 def take_attendance(page: Page, present: list[str]) -> None:
@@ -307,7 +316,7 @@ def vote(context: BrowserContext, username: str) -> Page:
 
 
 def test_the_board_votes_at_once_and_the_chair_approves_the_list(board_day, new_context, browser_log, as_user, done):
-    browser_log.allow_http_error(422)  # opening without a quorum
+    browser_log.allow_http_error(422)  # opening without a quorum, closing with a wrong passphrase
     browser_log.allow_http_error(409)  # the second ballot
 
     # The secretary keeps the session open in a browser whose clock the test drives.
@@ -322,6 +331,8 @@ def test_the_board_votes_at_once_and_the_chair_approves_the_list(board_day, new_
     take_attendance(secretary, ["chutich", "noivu", "thanhvien1", "thanhvien2", "thanhvien3"])
     short = "Có mặt 5/11 thành viên; cần ít nhất 8 (2/3 tổng số thành viên): chưa đủ điều kiện họp."
     expect(secretary.get_by_text(short, exact=True).first).to_be_visible()
+    expect(secretary.get_by_text("Hệ thống KHÔNG lưu mật khẩu", exact=False)).to_be_visible()
+    type_passphrase(secretary)
     secretary.get_by_role("button", name="Khai mạc, mở bỏ phiếu").click()
     expect(secretary.get_by_role("alert")).to_have_text(f"Chưa mở được phiên họp. {short}")
     expect(secretary.get_by_text("Chuẩn bị", exact=True)).to_be_visible()
@@ -329,6 +340,8 @@ def test_the_board_votes_at_once_and_the_chair_approves_the_list(board_day, new_
 
     # Ten present, thanhvien9 away: the session opens.
     take_attendance(secretary, list(AGAINST))
+    expect(secretary.get_by_label("Mật khẩu bỏ phiếu", exact=True)).to_have_value("")  # never sent back to the page
+    type_passphrase(secretary)
     secretary.get_by_role("button", name="Khai mạc, mở bỏ phiếu").click()
     expect(secretary.get_by_text("Đã khai mạc phiên họp: các thành viên có mặt có thể bỏ phiếu.")).to_be_visible()
     expect(secretary.get_by_text("Đang bỏ phiếu", exact=True)).to_be_visible()
@@ -388,8 +401,14 @@ def test_the_board_votes_at_once_and_the_chair_approves_the_list(board_day, new_
     expect(who.get_by_role("listitem").filter(has_text=NAMES["noivu"])).to_contain_text("✓ đã bỏ phiếu")
     assert secretary.evaluate("() => window.sessionPageLoadedOnce === true"), "the session page was reloaded"
 
-    # The secretary closes the session; the results count on all eleven members.
+    # The secretary closes the session with the passphrase: a wrong one changes nothing, the right one counts.
+    secretary.get_by_label("Mật khẩu bỏ phiếu (đã đặt khi khai mạc)").fill("không phải mật khẩu này")
+    secretary.once("dialog", lambda dialog: dialog.accept())
+    secretary.get_by_role("button", name="Kết thúc phiên họp, tính kết quả").click()
+    expect(secretary.get_by_role("alert")).to_have_text(WRONG_PASSPHRASE)
+    expect(secretary.get_by_text("Đang bỏ phiếu", exact=True)).to_be_visible()
     asked = []
+    secretary.get_by_label("Mật khẩu bỏ phiếu (đã đặt khi khai mạc)").fill(BALLOT_PASSPHRASE)
     secretary.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     secretary.get_by_role("button", name="Kết thúc phiên họp, tính kết quả").click()
     expect(secretary.get_by_text("Đã kết thúc phiên họp. Kết quả đã được tính.")).to_be_visible()

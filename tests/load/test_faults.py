@@ -38,7 +38,7 @@ import requests
 
 from bench.harness import Server, flask
 
-from .test_concurrency import _seed
+from .test_concurrency import CHEAP_KDF, _seed, close_sessions
 from .workload import Client, form_to
 
 pytestmark = pytest.mark.load
@@ -68,7 +68,7 @@ class Instance:
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
                                "NTM_UPLOAD_DIR": str(self.uploads), "NTM_TODAY": date.fromisoformat(TODAY),
                                "SERVER_NAME": "localhost", "NTM_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-                               "NTM_TMP_MAX_AGE_SECONDS": float("inf")})
+                               "NTM_TMP_MAX_AGE_SECONDS": float("inf"), **CHEAP_KDF})
         with self.app.app_context():
             self.seeded = _seed(self.app, 1)
         self.servers = 0
@@ -316,7 +316,7 @@ def _ballot_rows(instance: Instance, session_id: int, username: str) -> dict:
     from ntm_intranet.audit import AuditEvent
     from ntm_intranet.auth.models import User
     from ntm_intranet.extensions import db
-    from ntm_intranet.voting.models import Ballot, BallotScore, VoteRecord
+    from ntm_intranet.voting.models import Ballot, BallotScore, SealedSheet, VoteRecord
 
     def rows():
         user_id = db.session.execute(db.select(User.id).filter_by(username=username)).scalar_one()
@@ -332,6 +332,8 @@ def _ballot_rows(instance: Instance, session_id: int, username: str) -> dict:
                                          .filter(Ballot.session_id == session_id)).scalar(),
             "audited": db.session.execute(db.select(db.func.count()).select_from(AuditEvent)
                                           .filter_by(action="ballot_sheet_cast")).scalar(),
+            "sealed": db.session.execute(db.select(db.func.count()).select_from(SealedSheet)
+                                         .filter_by(session_id=session_id)).scalar(),
         }
 
     return instance.query(rows)
@@ -354,7 +356,7 @@ def test_sigkill_in_the_middle_of_a_ballot_leaves_no_partial_ballot_and_the_memb
     session_id = instance.seeded["sessions"][0]
     username = instance.seeded["members"][0]
     before = _ballot_rows(instance, session_id, username)
-    assert before["records"] == 0 and before["tally"] == Counter()
+    assert before["records"] == 0 and before["tally"] == Counter() and before["sealed"] == 0
     url = f"/sessions/{session_id}/ballot"
 
     server = instance.serve(NTM_TEST_FAULT_PAUSE="ballot")
@@ -393,8 +395,11 @@ def test_sigkill_in_the_middle_of_a_ballot_leaves_no_partial_ballot_and_the_memb
         log = restarted.log()
     assert "Traceback" not in log, log[-3000:]
 
+    assert _ballot_rows(instance, session_id, username)["sealed"] == 1  # one sheet, sealed until the close
+    assert_consistent(instance)
+    instance.query(lambda: close_sessions([session_id]))
     after = _ballot_rows(instance, session_id, username)
-    assert after["voted"] == 1 and after["records"] == 1
+    assert after["voted"] == 1 and after["records"] == 1 and after["sealed"] == 0
     assert after["tally"] == Counter({(item_id, choice): 1 for item_id, choice in choices.items()})
     assert after["scores"] == scores  # one per criterion and candidate, as the sheet asked
     assert after["audited"] == before["audited"] + 1
