@@ -147,26 +147,26 @@ def upload_dir(app, tmp_path) -> Path:
 @pytest.fixture
 def demo(app):
     """The demo of plan 76/KH-UBND (units, criteria, campaign, one account per role and unit)."""
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo
 
-    load_demo(with_reports=False)
+    seed_demo(with_reports=False)
     return app
 
 
 @pytest.fixture
 def demo_reports(app):
     """The whole demo as on 27/06/2015, the dossiers included (the app's clock is moved to that day)."""
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo
 
     app.config["NTM_TODAY"] = REPORTS_DAY
-    load_demo(with_reports=True)
+    seed_demo(with_reports=True)
     return app
 
 
 @pytest.fixture
 def as_user(app):
     """as_user("admin") -> a test client logged in as that demo account."""
-    from ntm_intranet.seed import DEMO_PASSWORD
+    from ntm_intranet.demo import DEMO_PASSWORD
 
     def _client(username, password=DEMO_PASSWORD):
         client = app.test_client()

@@ -35,6 +35,22 @@ _ENTRIES = selectinload(AwardList.entries).options(
     joinedload(AwardEntry.nomination).options(lazyload("*")), joinedload(AwardEntry.form))
 
 
+def add_base_salary(effective_from: date, amount: int, legal_basis: str) -> BaseSalary:
+    """A new base salary (lương cơ sở) in force from a date: award money follows the one in force on a
+    decision's date."""
+    if amount <= 0:
+        raise AwardError(_("Mức lương cơ sở phải lớn hơn 0."))
+    if db.session.execute(db.select(BaseSalary.id).filter_by(effective_from=effective_from)).first():
+        raise AwardError(_("Đã có mức lương cơ sở áp dụng từ ngày %(d)s.", d=effective_from.strftime("%d/%m/%Y")))
+    salary = BaseSalary(effective_from=effective_from, amount=amount, legal_basis=legal_basis)
+    db.session.add(salary)
+    db.session.flush()
+    audit.record("base_salary_added", salary, after={"effective_from": effective_from.isoformat(), "amount": amount,
+                                                     "legal_basis": legal_basis}, summary=legal_basis)
+    db.session.commit()
+    return salary
+
+
 def current_list(campaign: Campaign) -> AwardList | None:
     """The latest revision (draft or approved)."""
     return db.session.execute(db.select(AwardList).filter_by(campaign_id=campaign.id).options(_ENTRIES)

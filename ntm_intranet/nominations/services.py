@@ -54,17 +54,26 @@ def save_criterion(criterion: ScoringCriterion, data: dict) -> ScoringCriterion:
     return criterion
 
 
-def set_board(campaign, user_ids: list[int]) -> None:
+def set_board(campaign, user_ids: list[int], board_roles: dict[int, str] | None = None) -> None:
+    """The board's members, added in the order given; `board_roles` (user id -> "Chủ tịch Hội đồng"...)
+    sets the role each holds on the board, for new and current members alike."""
     current = {m.user_id: m for m in board_members(campaign)}
     allowed = {u.id for u in eligible_users()}
     wanted = {uid for uid in user_ids if uid in allowed}
+    roles = board_roles or {}
     for uid, member in current.items():
         if uid not in wanted:
             db.session.delete(member)
-    for uid in wanted - set(current):
-        db.session.add(BoardMember(campaign_id=campaign.id, user_id=uid))
+        elif uid in roles:
+            member.board_role = roles[uid]
+    for uid in dict.fromkeys(user_ids):
+        if uid in wanted and uid not in current:
+            db.session.add(BoardMember(campaign_id=campaign.id, user_id=uid, board_role=roles.get(uid, "")))
+    after = {"members": sorted(wanted)}
+    if roles:
+        after["roles"] = {str(uid): role for uid, role in sorted(roles.items()) if uid in wanted}
     audit.record("board_members_set", object_type="campaign", object_id=campaign.id,
-                 before={"members": sorted(current)}, after={"members": sorted(wanted)})
+                 before={"members": sorted(current)}, after=after)
     db.session.commit()
 
 

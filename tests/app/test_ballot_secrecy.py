@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from ntm_intranet.audit import AuditEvent
 from ntm_intranet.auth.models import User
 from ntm_intranet.extensions import db
-from ntm_intranet.seed import DEMO_PASSWORD
+from ntm_intranet.demo import DEMO_PASSWORD
 from ntm_intranet.voting.models import Attendance, Ballot, BallotScore, VoteRecord
 
 from ..conftest import post

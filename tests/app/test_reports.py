@@ -215,7 +215,7 @@ def count_queries():
 
 
 def test_the_board_costs_the_same_number_of_queries_for_35_or_700_units(demo_reports, as_user):
-    from ntm_intranet.scale import seed_scale
+    from ntm_intranet.demo.scale import seed_scale
 
     coordinator = as_user("nnptnt")
     coordinator.get("/board")
@@ -255,7 +255,7 @@ def test_the_board_kept_in_memory_shows_a_change_at_once(demo, as_user):
 
 
 def test_the_totals_page_costs_a_fixed_number_of_queries(demo_reports, as_user):
-    from ntm_intranet.scale import seed_scale
+    from ntm_intranet.demo.scale import seed_scale
 
     coordinator = as_user("nnptnt")
     with count_queries() as small:
@@ -373,11 +373,11 @@ def test_board_and_totals_export_to_excel_and_word(demo_reports, as_user):
 
 
 def test_demo_reports_are_loaded_once_with_real_files(demo_reports, app):
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo
     from ntm_intranet.storage import path_for
 
     count = db.session.execute(db.select(db.func.count(Submission.id))).scalar_one()
-    assert load_demo()["reports"] == 0
+    assert seed_demo()["reports"] == 0
     assert db.session.execute(db.select(db.func.count(Submission.id))).scalar_one() == count
     accepted = db.session.execute(db.select(Submission).join(Unit).filter(Unit.code == "19567")).scalar_one()
     assert accepted.status == "accepted" and path_for(accepted.files[0].sha256).exists()
@@ -390,7 +390,7 @@ def test_offices_without_a_part_in_reports_do_not_see_the_board(demo, as_user, r
 
 
 def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_reports, as_user, app):
-    from ntm_intranet.scale import seed_session
+    from ntm_intranet.demo.scale import seed_session
 
     small = seed_session(5, members=15, criteria=5)
     large = seed_session(2000, members=15, criteria=5)
@@ -408,7 +408,7 @@ def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_
 def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo_reports, as_user):
     from ntm_intranet.campaigns.models import Campaign
     from ntm_intranet.reports.services import rollup
-    from ntm_intranet.scale import seed_scale
+    from ntm_intranet.demo.scale import seed_scale
 
     coordinator = as_user("nnptnt")
     with count_queries() as small:
@@ -446,7 +446,7 @@ def test_the_award_list_page_costs_the_same_number_of_queries_for_5_or_2000_name
     from ntm_intranet.auth.models import User
     from ntm_intranet.awards import services as awards
     from ntm_intranet.campaigns.services import active_campaign
-    from ntm_intranet.scale import seed_session
+    from ntm_intranet.demo.scale import seed_session
     from ntm_intranet.voting.models import BoardSession
 
     reader = as_user("chutich")

@@ -269,7 +269,7 @@ def test_closed_results_are_worked_out_once_until_a_rule_they_depend_on_changes(
 
 
 def test_the_results_of_2000_candidates_show_every_one_and_a_bar_per_number_of_votes(board_day, as_user):
-    from ntm_intranet.scale import seed_session
+    from ntm_intranet.demo.scale import seed_session
 
     large = seed_session(2000, members=15, criteria=5)
     page = as_user("noivu").get(f"/sessions/{large}/results")

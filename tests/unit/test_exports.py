@@ -21,7 +21,7 @@ from ntm_intranet.exports.texts import document_date, state_text
 from ntm_intranet.exports.xlsx import board_xlsx, totals_xlsx
 from ntm_intranet.reports import rules
 from ntm_intranet.reports.services import Board, BoardRow, CommuneCriteria, Totals
-from ntm_intranet.seed import CAMPAIGN, CRITERIA
+from ntm_intranet.demo.world import CAMPAIGN, CRITERIA
 
 TODAY = date(2015, 6, 22)
 AGENCY_DUE, COMMUNE_DUE = date(2015, 6, 20), date(2015, 6, 25)
