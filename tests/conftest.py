@@ -164,6 +164,30 @@ def demo_reports(app):
 
 
 @pytest.fixture
+def demo_board(app):
+    """The demo's board as on 27/06/2015 (award forms, eleven members, nominations, the prepared session of
+    08/07/2015) on the demo's units and accounts, without the units' report dossiers or the conference:
+    what the voting tests use of the demo, in half the time."""
+    from ntm_intranet.demo.board import load_demo_board
+    from ntm_intranet.demo.world import build_world
+
+    app.config["NTM_TODAY"] = REPORTS_DAY
+    build_world()
+    load_demo_board()
+    return app
+
+
+@pytest.fixture
+def demo_conference(demo_board):
+    """The demo's board and its conference of 17/07/2015 (programme, draft estimate, invitation list), as on
+    27/06/2015, without the units' report dossiers (the conference takes nothing from them)."""
+    from ntm_intranet.demo.conference import load_demo_conference
+
+    load_demo_conference()
+    return demo_board
+
+
+@pytest.fixture
 def as_user(app):
     """as_user("admin") -> a test client logged in as that demo account."""
     from ntm_intranet.demo import DEMO_PASSWORD

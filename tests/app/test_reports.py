@@ -18,7 +18,8 @@ from ntm_intranet.extensions import db
 from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import Notification, Reminder, Submission
 
-from ..conftest import post, without_tokens
+from .. import factories
+from ..conftest import PASSWORD, post, without_tokens
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FIGURES = {"fig-money_state": "25.000.000.000", "fig-money_people": "350.000.000", "fig-money_other": "1.600.000.000",
@@ -150,9 +151,11 @@ def test_a_submitted_report_is_locked_until_reviewed(demo, as_user):
     assert len(db.session.execute(db.select(Submission).filter_by(unit_id=hn.id)).scalar_one().files) == 1
 
 
-def test_a_unit_sees_nothing_of_another_units_dossier(demo_reports, as_user):
-    intruder = as_user("bc-19558")  # Mò Ó
-    target = unit("19567")          # Triệu Nguyên, accepted in the demo
+def test_a_unit_sees_nothing_of_another_units_dossier(app, as_user):
+    factories.campaign()
+    target = factories.unit(name="Xã Triệu Nguyên")
+    factories.submission(target, state="accepted")
+    intruder = as_user(factories.user(unit=factories.unit(name="Xã Mò Ó")).username, PASSWORD)
     file_id = db.session.execute(db.select(Submission).filter_by(unit_id=target.id)).scalar_one().files[0].id
     assert intruder.get(f"/units/{target.id}/report").status_code == 404
     assert intruder.get(f"/files/{file_id}").status_code == 404
@@ -389,12 +392,14 @@ def test_offices_without_a_part_in_reports_do_not_see_the_board(demo, as_user, r
     assert as_user(role_user).get("/board").status_code == 403
 
 
-def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_reports, as_user, app):
+def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(app, as_user):
     from ntm_intranet.demo.scale import seed_session
 
+    factories.campaign()
+    factories.unit()
+    secretary = as_user(factories.secretary().username, PASSWORD)
     small = seed_session(5, members=15, criteria=5)
     large = seed_session(2000, members=15, criteria=5)
-    secretary = as_user("noivu")
     secretary.get(f"/sessions/{small}/results")
     app.extensions.pop("ntm_results_cache", None)  # count the queries that work the results out
     with count_queries() as few:
@@ -407,8 +412,8 @@ def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_
 
 def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo_reports, as_user):
     from ntm_intranet.campaigns.models import Campaign
-    from ntm_intranet.reports.services import rollup
     from ntm_intranet.demo.scale import seed_scale
+    from ntm_intranet.reports.services import rollup
 
     coordinator = as_user("nnptnt")
     with count_queries() as small:
@@ -442,21 +447,24 @@ def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_u
     assert as_user("bc-19567").get("/board/districts").status_code == 403
 
 
-def test_the_award_list_page_costs_the_same_number_of_queries_for_5_or_2000_names(demo_reports, as_user):
+def test_the_award_list_page_costs_the_same_number_of_queries_for_5_or_2000_names(app, as_user):
     from ntm_intranet.auth.models import User
     from ntm_intranet.awards import services as awards
     from ntm_intranet.campaigns.services import active_campaign
     from ntm_intranet.demo.scale import seed_session
     from ntm_intranet.voting.models import BoardSession
 
-    reader = as_user("chutich")
+    factories.campaign()
+    factories.unit()
+    factories.base_salary()
+    chair = factories.chair()
+    chair_id, reader = chair.id, as_user(chair.username, PASSWORD)
 
     def approved_from(candidates: int, number: str, hour: int) -> int:
         session = db.session.get(BoardSession, seed_session(candidates, members=15, criteria=5))
         session.closed_at = datetime(2015, 7, 10, hour)  # the latest closed session: the list comes from it
         db.session.commit()
-        campaign = active_campaign()
-        chair = db.session.execute(db.select(User).filter_by(username="chutich")).scalar_one()
+        campaign, chair = active_campaign(), db.session.get(User, chair_id)
         award_list = awards.propose(campaign, chair)
         awards.approve(award_list, campaign, number, date(2015, 7, 15), chair)
         return len([e for e in award_list.entries if not e.struck])

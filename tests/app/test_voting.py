@@ -42,9 +42,9 @@ ALREADY_VOTED = "Đồng chí đã bỏ phiếu trong phiên họp này; phiếu
 
 
 @pytest.fixture
-def board_day(demo_reports):
-    demo_reports.config["NTM_TODAY"] = BOARD_DAY
-    return demo_reports
+def board_day(demo_board):
+    demo_board.config["NTM_TODAY"] = BOARD_DAY
+    return demo_board
 
 
 # Helpers ----------------------------------------------------------------------------------------
@@ -723,6 +723,7 @@ def screen(client, n, **fields):
 
 
 def test_the_secretary_screens_with_the_automatic_checks_in_sight(board_day, as_user):
+    screened_by_the_demo = actions().count("nomination_screened")  # the demo's own screenings, through the service
     secretary = as_user("noivu")
     tu = nomination("Hộ ông Nguyễn Văn Tư")  # submitted for a Bằng khen tỉnh with 80 million, minimum 100 million
     page = text(secretary.get(f"/nominations/{tu.id}"))
@@ -756,7 +757,7 @@ def test_the_secretary_screens_with_the_automatic_checks_in_sight(board_day, as_
     assert "Phòng Nội vụ trả lại" in page and "Bổ sung báo cáo thành tích có xác nhận" in page
     # only the secretary screens
     assert screen(as_user("chutich"), tu).status_code == 403
-    assert actions().count("nomination_screened") == 2
+    assert actions().count("nomination_screened") - screened_by_the_demo == 2
 
 
 # The board's configuration ------------------------------------------------------------------------

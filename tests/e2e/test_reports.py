@@ -24,10 +24,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func
 
 from ntm_intranet.auth.models import User
+from ntm_intranet.demo import DEMO_PASSWORD
 from ntm_intranet.extensions import db
 from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import Notification, ReportFile, Submission
-from ntm_intranet.demo import DEMO_PASSWORD
 
 from .conftest import log_in
 

@@ -36,10 +36,10 @@ def _seed(app, sessions: int) -> dict:
     """The demo as on 27/06/2015, plus `sessions` open board sessions with every member present."""
     from ntm_intranet.auth.models import User, UserRole
     from ntm_intranet.campaigns import services as campaigns
+    from ntm_intranet.demo import seed_demo
     from ntm_intranet.extensions import db
     from ntm_intranet.nominations.models import Nomination
     from ntm_intranet.reports.models import Submission
-    from ntm_intranet.demo import seed_demo
     from ntm_intranet.voting import services as voting
 
     with app.test_request_context("/"):

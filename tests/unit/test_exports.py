@@ -15,13 +15,13 @@ from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
 from ntm_intranet.campaigns.models import Campaign, Criterion
+from ntm_intranet.demo.world import CAMPAIGN, CRITERIA
 from ntm_intranet.exports.cells import safe_text
 from ntm_intranet.exports.docx import totals_docx
 from ntm_intranet.exports.texts import document_date, state_text
 from ntm_intranet.exports.xlsx import board_xlsx, totals_xlsx
 from ntm_intranet.reports import rules
 from ntm_intranet.reports.services import Board, BoardRow, CommuneCriteria, Totals
-from ntm_intranet.demo.world import CAMPAIGN, CRITERIA
 
 TODAY = date(2015, 6, 22)
 AGENCY_DUE, COMMUNE_DUE = date(2015, 6, 20), date(2015, 6, 25)
