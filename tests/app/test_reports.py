@@ -19,7 +19,7 @@ from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import Notification, Reminder, Submission
 
 from .. import factories
-from ..conftest import PASSWORD, post, without_tokens
+from ..conftest import PASSWORD, REPORTS_DAY, post, without_tokens
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FIGURES = {"fig-money_state": "25.000.000.000", "fig-money_people": "350.000.000", "fig-money_other": "1.600.000.000",
@@ -410,11 +410,15 @@ def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(app, 
     assert len(many) == len(few), (len(few), len(many))
 
 
-def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo_reports, as_user):
+def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo, as_user):
     from ntm_intranet.campaigns.models import Campaign
     from ntm_intranet.demo.scale import seed_scale
     from ntm_intranet.reports.services import rollup
 
+    demo.config["NTM_TODAY"] = date(2015, 6, 19)  # the demo's world, one agency on time, one late, the rest missing
+    factories.submission(unit("VP"))
+    demo.config["NTM_TODAY"] = REPORTS_DAY
+    factories.submission(unit("TP"))
     coordinator = as_user("nnptnt")
     with count_queries() as small:
         assert coordinator.get("/board/districts").status_code == 200
