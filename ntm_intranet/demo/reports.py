@@ -2,7 +2,8 @@
 
 The units and the coordinator live through the campaign's days (15/06–27/06/2015) through the services
 their clicks call: figures saved, the report uploaded and sent, reviewed (accepted or sent back), the
-meeting recorded, an extension granted, the late units reminded.
+meeting recorded, an extension granted, the late units reminded. A draft holds the report its unit
+uploaded and nothing typed yet (figures are saved on the day a unit sends its dossier).
 
 Figures are invented but shaped on the district's real ones (DOMAIN.md §3): about 500 billion đồng
 mobilised in 2011–2015, nine tenths of it state budget, about 1 % from the people; criteria met per
