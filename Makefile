@@ -33,8 +33,9 @@ screenshots: install $(MO) ## photograph every main page, refresh the README's s
 	mkdir -p docs/screenshots
 	for name in $(DOC_SCREENSHOTS); do cp tests/e2e/screenshots/$$name.png docs/screenshots/; done
 
-lint: install
+lint: install ## ruff, and import-linter's contracts (pyproject.toml): the rooms import only downward
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 install: $(STAMP)
 

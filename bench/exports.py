@@ -18,19 +18,22 @@ TARGETS = {"xlsx": 3.0, "docx": 10.0, "pdf": 20.0}
 CHILD = r"""
 import json, resource, sys, time
 from datetime import date
-from ntm_intranet.exports.award_list import (AwardListDoc, AwardRow, AwardSection, FormGroup, award_list_docx,
-                                             award_list_pdf, award_list_xlsx)
+from ntm_intranet.awards.documents import (AwardListDoc, AwardRow, AwardSection, FormGroup, award_list_docx,
+                                           award_list_pdf, award_list_xlsx)
+from ntm_intranet.letterhead import House
 fmt, n = sys.argv[1], int(sys.argv[2])
+DISTRICT = House("Ủy ban nhân dân huyện Đakrông")
 GK = "Giấy khen của Chủ tịch UBND huyện"
 rows = [AwardRow(i + 1, f"Hộ ông Hồ Văn Thuận {i}", "thôn Ra Lu, xã Đakrông", "hiến 120 m² đất, 30 ngày công", GK,
                  350_000) for i in range(n)]
 doc = AwardListDoc(decision_number="215/QĐ-UBND", decision_date=date(2015, 6, 15), approved=True,
                    signer_name="Nguyễn Văn Khánh",
                    sections=[AwardSection("Hộ gia đình", [FormGroup(GK, rows, 350_000 * n)], 350_000 * n)],
-                   grand_total=350_000 * n)
+                   grand_total=350_000 * n, issuer=DISTRICT.committee(), decided_by=DISTRICT.chairman_name)
 writer = {"xlsx": award_list_xlsx, "docx": award_list_docx, "pdf": award_list_pdf}[fmt]
 if fmt == "pdf":
-    writer(AwardListDoc(sections=[], approved=True))  # fonts and stylesheets loaded once, as in a server
+    # fonts and stylesheets loaded once, as in a server
+    writer(AwardListDoc(sections=[], approved=True, issuer=DISTRICT.committee()))
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 data = writer(doc)

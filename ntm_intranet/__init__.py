@@ -10,8 +10,10 @@ from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import proxies
 from .config import load_config
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from .proxies import TrustedProxies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     sweep_tmp(Path(app.config["NTM_UPLOAD_DIR"]), app.config["NTM_TMP_MAX_AGE_SECONDS"])
 
+    # The client's real address for the limiter and the audit log, from the proxies the operator trusts.
+    app.wsgi_app = TrustedProxies(app.wsgi_app, proxies.parse(app.config["NTM_TRUSTED_PROXIES"]))
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -94,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from .conference.views import bp as conference_bp
     from .main.views import bp as main_bp
     from .nominations.views import bp as nominations_bp
+    from .notifications.views import bp as notifications_bp
     from .org.views import bp as org_bp
     from .reports.views import bp as reports_bp
     from .voting.views import bp as voting_bp
@@ -102,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp, url_prefix="/admin")
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(nominations_bp)
     app.register_blueprint(voting_bp)

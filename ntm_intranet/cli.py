@@ -108,7 +108,7 @@ def remind():
     """Send today's scheduled reminders (for cron): N days before each due date, daily while overdue."""
     from flask import current_app
 
-    from .reports.services import scheduled_reminders
+    from .reports.reminders import scheduled_reminders
 
     with current_app.test_request_context("/"):
         sent, skipped = scheduled_reminders()

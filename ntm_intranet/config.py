@@ -87,6 +87,8 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "NTM_LOGIN_LIMIT": os.environ.get("NTM_LOGIN_LIMIT", "5 per minute;30 per hour"),
+        # Whom to believe about the client's address: nobody, a count of proxies, or their addresses.
+        "NTM_TRUSTED_PROXIES": os.environ.get("NTM_TRUSTED_PROXIES", ""),
         "NTM_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
         # What a killed upload left in <upload dir>/tmp goes at start once untouched this long (storage.sweep_tmp).
         "NTM_TMP_MAX_AGE_SECONDS": float(os.environ.get("NTM_TMP_MAX_AGE_SECONDS", "3600")),

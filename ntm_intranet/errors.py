@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .auth.views import login_throttled
 from .extensions import db
 
 MESSAGES = {
@@ -42,8 +43,6 @@ def register(app: Flask) -> None:
         if exc.code is None or exc.code < 400:
             return exc
         if exc.code == 429 and request.endpoint == "auth.login":
-            from .auth.views import login_throttled
-
             return login_throttled()
         return _render(exc.code)
 

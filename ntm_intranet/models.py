@@ -6,8 +6,9 @@ from .awards.models import AwardEntry, AwardList
 from .campaigns.models import Campaign, Criterion, Milestone
 from .conference.models import BudgetEstimate, BudgetLine, Conference, ConferenceAgendaItem, HonourOrder, Invitation
 from .nominations.models import AwardForm, BaseSalary, BoardMember, Nomination, NominationFile, ScoringCriterion
+from .notifications.models import Notification
 from .org.models import Unit
-from .reports.models import CriterionResult, Extension, Notification, Reminder, ReportFile, Submission
+from .reports.models import CriterionResult, Extension, Reminder, ReportFile, Submission
 from .voting.models import AgendaItem, Attendance, Ballot, BallotScore, BoardSession, PaperCount, VoteRecord
 
 __all__ = ["BudgetEstimate", "BudgetLine", "Conference", "ConferenceAgendaItem", "HonourOrder", "Invitation",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import clock
+from . import clock, letterhead
 from .auth.access import ANY_USER, PUBLIC, access_of
 from .auth.roles import ROLE_LABELS
 from .campaigns.rules import countdown
@@ -42,48 +42,9 @@ def may_open(endpoint: str, user=None) -> bool:
     return rule == ANY_USER or bool(rule and user.roles & rule)
 
 
-def dmy(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        value = clock.to_local(value)
-    return value.strftime("%d/%m/%Y")
-
-
-def dmyhm(value) -> str:
-    if value is None:
-        return ""
-    return clock.to_local(value).strftime("%d/%m/%Y %H:%M")
-
-
-def money(value) -> str:
-    """1150000 -> '1.150.000' (Vietnamese thousands separator)."""
-    if value is None:
-        return ""
-    return f"{int(value):,}".replace(",", ".")
-
-
 def unit_total(milestone, unit_counts: dict[str, int]) -> int:
     """How many active units a milestone applies to."""
     return sum(unit_counts.get(kind, 0) for kind in milestone.kinds)
-
-
-def km(metres) -> str:
-    """12500 metres -> '12,5' (Vietnamese decimal comma, dot thousands)."""
-    if metres is None:
-        return ""
-    whole, frac = divmod(int(metres), 1000)
-    text = f"{whole:,}".replace(",", ".")
-    frac_text = f"{frac:03d}".rstrip("0")
-    return f"{text},{frac_text}" if frac_text else text
-
-
-def vn_decimal(value, decimals: int = 1) -> str:
-    """81.8 -> '81,8', 100.0 -> '100' (Vietnamese decimal comma, no trailing zero)."""
-    if value is None:
-        return ""
-    text = f"{float(value):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def percent(part: int, whole: int) -> int:
@@ -91,26 +52,16 @@ def percent(part: int, whole: int) -> int:
 
 
 def register(app: Flask) -> None:
-    app.add_template_filter(dmy)
-    app.add_template_filter(dmyhm)
-    app.add_template_filter(money)
-    app.add_template_filter(km)
-    app.add_template_filter(vn_decimal)
+    # Every number and date a page prints is written the one way letterhead.py writes it.
+    app.add_template_filter(letterhead.dmy, "dmy")
+    app.add_template_filter(letterhead.dmyhm, "dmyhm")
+    app.add_template_filter(letterhead.money, "money")
+    app.add_template_filter(letterhead.vnd, "vnd")
+    app.add_template_filter(letterhead.km, "km")
+    app.add_template_filter(letterhead.decimal, "vn_decimal")
     app.add_template_global(percent)
     app.add_template_global(may_open)
     app.add_template_global(unit_total)
-
-    @app.template_filter("state_text")
-    def _state_text(state, kind: str = "report") -> str:
-        from .exports.texts import said
-
-        return said(state, kind)
-
-    @app.template_global()
-    def unread_notifications() -> int:
-        from .reports.notifications import unread_count
-
-        return unread_count(current_user) if getattr(current_user, "is_authenticated", False) else 0
 
     @app.template_filter("unit_kind_label")
     def _unit_kind_label(kind: str) -> str:

@@ -27,6 +27,8 @@ from ntm_intranet import models  # noqa: F401  every table mapped before a servi
 from ntm_intranet.awards import services as awards
 from ntm_intranet.campaigns import services as campaigns
 from ntm_intranet.campaigns.models import Campaign, Milestone
+from ntm_intranet.conference import estimate as budget
+from ntm_intranet.conference import invitations as invites
 from ntm_intranet.conference import services as conferences
 from ntm_intranet.extensions import db
 from ntm_intranet.nominations import services as nominations
@@ -218,7 +220,7 @@ def board(of: Campaign | None = None, members=3, people=None):
 
 
 def base_salary(effective_from=date(2013, 7, 1), amount=1_150_000, legal_basis="Nghị định 66/2013/NĐ-CP"):
-    return awards.add_base_salary(effective_from, amount, legal_basis)
+    return nominations.add_base_salary(effective_from, amount, legal_basis)
 
 
 # Nominations ---------------------------------------------------------------------------------------
@@ -309,7 +311,7 @@ def award_list(of: Campaign | None = None, approved=False, by=None, decision_num
     by = by or chair()
     made = awards.propose(of, by)
     if approved:
-        if awards.base_salary_on(decision_date) is None:
+        if nominations.base_salary_on(decision_date) is None:
             base_salary()
         awards.approve(made, of, decision_number, decision_date, by)
     return made
@@ -330,8 +332,8 @@ def conference(of: Campaign | None = None, by=None, lines=(("Nước uống", "n
     for content, speaker, minutes in agenda:
         conferences.add_agenda_item(made, {"content": content, "speaker": speaker, "minutes": minutes})
     for item, unit_name, quantity, price in lines:
-        conferences.add_line(made.estimate, {"item": item, "unit": unit_name, "quantity": quantity,
-                                             "unit_price": price, "source": "Ngân sách huyện", "note": ""})
+        budget.add_line(made.estimate, {"item": item, "unit": unit_name, "quantity": quantity,
+                                        "unit_price": price, "source": "Ngân sách huyện", "note": ""})
     if invitations:
-        conferences.build_invitations(made, of, by)
+        invites.build_invitations(made, of, by)
     return made

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+
+from ..text import fold
 
 
 class Role(StrEnum):
@@ -36,10 +39,6 @@ ALL_ROLES = frozenset(Role)
 
 def parse_role(value: str) -> Role | None:
     """A role from its key ("reporter") or its Vietnamese label, lenient on case and accents."""
-    from flask_babel import force_locale
-
-    from ..text import fold
-
     key = fold(value)
     with force_locale("vi"):  # a sheet is written in Vietnamese whatever the reader's language
         labels = {role: fold(str(ROLE_LABELS[role])) for role in Role}

@@ -1,6 +1,9 @@
-"""Password policy as a plain function, so forms, the CLI and the import all apply the same rule."""
+"""Account rules as plain functions: the password policy (forms, the CLI and the import apply the same rule)
+and where a login may send a person next."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
@@ -20,3 +23,14 @@ def password_problems(password: str, username: str = "") -> list[str]:
     if len(set(password)) < 4:
         problems.append(_("Mật khẩu quá đơn giản (lặp lại ít ký tự)."))
     return problems
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path may be a redirect target after login (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -10,6 +8,7 @@ from ..extensions import htmx, limiter
 from . import services
 from .access import any_user, public
 from .forms import ChangePasswordForm, LoginForm
+from .rules import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -25,17 +24,6 @@ def _username_key() -> str:
 def _failed(response) -> bool:
     # Only failed attempts count: a successful login redirects.
     return response.status_code != 302
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a local path may be a redirect target after login (no open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return None
-    return target
 
 
 def unauthorized_response():

@@ -7,11 +7,21 @@ own entries), audited, and the previous one stays as it was.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+
+
+class AwardStatus(StrEnum):
+    """A list is drawn up as a draft, approved by the chair (then locked), and superseded by the next
+    approved revision."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    SUPERSEDED = "superseded"
 
 
 class AwardList(db.Model):
@@ -22,7 +32,7 @@ class AwardList(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("board_session.id"))
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, approved, superseded
+    status: Mapped[str] = mapped_column(String(20), default=AwardStatus.DRAFT.value)  # an AwardStatus
     decision_number: Mapped[str] = mapped_column(String(40), default="")
     decision_date: Mapped[date | None] = mapped_column(Date)
     base_salary: Mapped[int] = mapped_column(BigInteger, default=0)  # lương cơ sở used for the money

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,54 +13,38 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from .. import audit, clock
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..nominations.models import KIND_ORDER, BaseSalary, Kind
-from ..voting import rules as vrules
+from ..nominations import services as nominations
+from ..nominations.models import KIND_ORDER, Kind
 from ..voting import services as voting
 from ..voting.models import BoardSession, SessionStatus
-from .models import AwardEntry, AwardList
+from . import rules
+from .models import AwardEntry, AwardList, AwardStatus
 
 
 class AwardError(Exception):
     """Refused, with a message for the user."""
 
 
-def base_salary_on(day: date) -> BaseSalary | None:
-    return db.session.execute(db.select(BaseSalary).filter(BaseSalary.effective_from <= day)
-                              .order_by(BaseSalary.effective_from.desc())).scalars().first()
-
-
 # What the list's page, its documents and the conference read of an entry: the nomination's own columns
 # and the award form. The nomination's unit (with its parent), proposed form and account stay unloaded
 # until asked for: with them, 2,000 entries brought 32,000 objects and half the award page's time.
-_ENTRIES = selectinload(AwardList.entries).options(
-    joinedload(AwardEntry.nomination).options(lazyload("*")), joinedload(AwardEntry.form))
-
-
-def add_base_salary(effective_from: date, amount: int, legal_basis: str) -> BaseSalary:
-    """A new base salary (lương cơ sở) in force from a date: award money follows the one in force on a
-    decision's date."""
-    if amount <= 0:
-        raise AwardError(_("Mức lương cơ sở phải lớn hơn 0."))
-    if db.session.execute(db.select(BaseSalary.id).filter_by(effective_from=effective_from)).first():
-        raise AwardError(_("Đã có mức lương cơ sở áp dụng từ ngày %(d)s.", d=effective_from.strftime("%d/%m/%Y")))
-    salary = BaseSalary(effective_from=effective_from, amount=amount, legal_basis=legal_basis)
-    db.session.add(salary)
-    db.session.flush()
-    audit.record("base_salary_added", salary, after={"effective_from": effective_from.isoformat(), "amount": amount,
-                                                     "legal_basis": legal_basis}, summary=legal_basis)
-    db.session.commit()
-    return salary
+@functools.cache
+def _entries():
+    """Built on first use, not at import: building a loader option configures every mapper, and at import
+    time not every model is known yet (make bench imported this module first and failed on 'Unit')."""
+    return selectinload(AwardList.entries).options(
+        joinedload(AwardEntry.nomination).options(lazyload("*")), joinedload(AwardEntry.form))
 
 
 def current_list(campaign: Campaign) -> AwardList | None:
     """The latest revision (draft or approved)."""
-    return db.session.execute(db.select(AwardList).filter_by(campaign_id=campaign.id).options(_ENTRIES)
+    return db.session.execute(db.select(AwardList).filter_by(campaign_id=campaign.id).options(_entries())
                               .order_by(AwardList.revision.desc())).scalars().first()
 
 
 def approved_list(campaign: Campaign) -> AwardList | None:
-    return db.session.execute(db.select(AwardList).filter_by(campaign_id=campaign.id, status="approved")
-                              .options(_ENTRIES).order_by(AwardList.revision.desc())).scalars().first()
+    return db.session.execute(db.select(AwardList).filter_by(campaign_id=campaign.id, status=AwardStatus.APPROVED.value)
+                              .options(_entries()).order_by(AwardList.revision.desc())).scalars().first()
 
 
 def latest_closed_session(campaign: Campaign) -> BoardSession | None:
@@ -73,7 +58,7 @@ def latest_closed_session(campaign: Campaign) -> BoardSession | None:
 def propose(campaign: Campaign, user) -> AwardList:
     """A draft list from the latest closed session: every candidate who passed and is within the quota;
     candidates tied at the quota's edge are included and flagged for the chair to decide."""
-    if (existing := current_list(campaign)) is not None and existing.status == "draft":
+    if (existing := current_list(campaign)) is not None and existing.status == AwardStatus.DRAFT:
         return existing
     session = latest_closed_session(campaign)
     if session is None:
@@ -83,7 +68,8 @@ def propose(campaign: Campaign, user) -> AwardList:
         raise AwardError(_("Danh sách từ phiên họp này đã được phê duyệt: muốn thay đổi, hãy dùng “Tạo bản sửa đổi”."))
     revision = (db.session.execute(db.select(func.max(AwardList.revision)).filter_by(campaign_id=campaign.id))
                 .scalar() or 0) + 1
-    award_list = AwardList(campaign_id=campaign.id, session_id=session.id, revision=revision, status="draft")
+    award_list = AwardList(campaign_id=campaign.id, session_id=session.id, revision=revision,
+                           status=AwardStatus.DRAFT.value)
     position = 0
     for group in voting.results(session, campaign):
         for r in group.items:
@@ -102,7 +88,7 @@ def propose(campaign: Campaign, user) -> AwardList:
 
 def strike(entry: AwardEntry, struck: bool, reason: str, user) -> None:
     award_list = db.session.get(AwardList, entry.list_id)
-    if award_list.status != "draft":
+    if award_list.status != AwardStatus.DRAFT:
         raise AwardError(_("Danh sách đã được phê duyệt và khoá: hãy tạo bản sửa đổi để thay đổi."))
     if struck and not reason:
         raise AwardError(_("Hãy ghi lý do khi gạch tên khỏi danh sách."))
@@ -114,20 +100,20 @@ def strike(entry: AwardEntry, struck: bool, reason: str, user) -> None:
 
 
 def approve(award_list: AwardList, campaign: Campaign, decision_number: str, decision_date: date, user) -> None:
-    if award_list.status != "draft":
+    if award_list.status != AwardStatus.DRAFT:
         raise AwardError(_("Danh sách này đã được phê duyệt."))
     if not decision_number.strip():
         raise AwardError(_("Hãy nhập số quyết định."))
-    salary = base_salary_on(decision_date)
+    salary = nominations.base_salary_on(decision_date)
     if salary is None:
         raise AwardError(_("Chưa có mức lương cơ sở áp dụng vào ngày %(d)s.", d=decision_date.strftime("%d/%m/%Y")))
     for entry in award_list.entries:
-        entry.amount = 0 if entry.struck else vrules.award_amount(
+        entry.amount = 0 if entry.struck else rules.award_amount(
             entry.form.coefficient, salary.amount, entry.nomination.kind == Kind.COLLECTIVE, campaign.money_rounding)
     previous = approved_list(campaign)
     if previous is not None:
-        previous.status = "superseded"
-    award_list.status = "approved"
+        previous.status = AwardStatus.SUPERSEDED.value
+    award_list.status = AwardStatus.APPROVED.value
     award_list.decision_number, award_list.decision_date = decision_number.strip(), decision_date
     award_list.base_salary = salary.amount
     award_list.approved_by_id, award_list.approved_at = user.id, clock.now()
@@ -142,13 +128,13 @@ def approve(award_list: AwardList, campaign: Campaign, decision_number: str, dec
 
 def revise(award_list: AwardList, user) -> AwardList:
     """A new draft revision of an approved list (the approved one stays as it is until the new one is)."""
-    if award_list.status != "approved":
+    if award_list.status != AwardStatus.APPROVED:
         raise AwardError(_("Chỉ tạo bản sửa đổi từ danh sách đã phê duyệt."))
     if (latest := current_list(db.session.get(Campaign, award_list.campaign_id))) is not None \
-            and latest.status == "draft":
+            and latest.status == AwardStatus.DRAFT:
         return latest
     draft = AwardList(campaign_id=award_list.campaign_id, session_id=award_list.session_id,
-                      revision=award_list.revision + 1, status="draft")
+                      revision=award_list.revision + 1, status=AwardStatus.DRAFT.value)
     for entry in award_list.entries:
         draft.entries.append(AwardEntry(nomination_id=entry.nomination_id, form_id=entry.form_id,
                                         position=entry.position, struck=entry.struck,

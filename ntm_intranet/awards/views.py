@@ -2,48 +2,30 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
-from .. import clock
 from ..auth.access import any_user, roles
 from ..auth.roles import Role
-from ..campaigns import services as campaigns
-from ..campaigns.forms import DATE_MESSAGE, VnDateField
 from ..extensions import db
-from ..forms import BaseForm
 from ..nominations.models import KIND_LABELS
-from . import services
-from .models import AwardEntry, AwardList
+from ..web import FORMATS, send_document
+from ..web import active_campaign as _campaign
+from . import documents, services
+from .forms import ApproveForm
+from .models import AwardEntry, AwardList, AwardStatus
 
 bp = Blueprint("awards", __name__)
-
-
-class ApproveForm(BaseForm):
-    decision_number = StringField(_l("Số quyết định"), validators=[DataRequired(_l("Hãy nhập số quyết định.")),
-                                                                  Length(max=40)])
-    decision_date = VnDateField(_l("Ngày quyết định"), validators=[DataRequired(DATE_MESSAGE)])
-
-
-def _campaign():
-    campaign = campaigns.active_campaign()
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _page(status: int = 200, error: str | None = None):
     campaign = _campaign()
     current = services.current_list(campaign)
     # The latest revision is the approved one unless a revision is being drawn up: one load, not two.
-    approved = current if current is not None and current.status == "approved" else services.approved_list(campaign)
-    draft = current if current is not None and current.status == "draft" else None
+    approved = current if current is not None and current.status == AwardStatus.APPROVED \
+        else services.approved_list(campaign)
+    draft = current if current is not None and current.status == AwardStatus.DRAFT else None
     is_chair = current_user.has_role(Role.CHAIR)
     sections, total = services.grouped(approved) if approved else ([], 0)
     draft_sections = services.grouped(draft, include_struck=True) if draft and current_user.roles & {
@@ -124,35 +106,18 @@ def revise(list_id: int):
     return redirect(url_for("awards.index") + "#draft")
 
 
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
-
-
-def export_name(kind: str, campaign, ext: str, day=None) -> str:
-    """`YYYY-MM-DD_<kind>_<campaign>.<ext>`: no diacritics in the name, full Vietnamese inside."""
-    from ..text import fold
-
-    stem = "".join(ch if ch.isalnum() else "-" for ch in fold(campaign.doc_number)).strip("-")
-    return f"{(day or clock.today()):%Y-%m-%d}_{kind}_{stem}.{ext}"
-
-
 @bp.route("/awards/<int:list_id>.<ext>")
 @any_user
 def export(list_id: int, ext: str):
-    from ..exports import award_list as writer
-
     campaign = _campaign()
     award_list = db.session.get(AwardList, list_id)
     if award_list is None or award_list.campaign_id != campaign.id or ext not in FORMATS:
         abort(404)
-    if award_list.status != "approved" and not current_user.roles & {Role.CHAIR, Role.SECRETARY}:
+    if award_list.status != AwardStatus.APPROVED and not current_user.roles & {Role.CHAIR, Role.SECRETARY}:
         abort(404)  # a draft is the chair's and the secretary's working paper
     signer = campaign.signer or ""
-    data = writer.from_award_list(award_list, campaign, signer)
-    content = {"docx": writer.award_list_docx, "xlsx": writer.award_list_xlsx, "pdf": writer.award_list_pdf}[ext](data)
-    kind = "danh-sach-khen-thuong" if award_list.status == "approved" else "du-thao-danh-sach-khen-thuong"
-    return send_file(io.BytesIO(content), mimetype=FORMATS[ext], as_attachment=True,
-                     download_name=export_name(kind, campaign, ext, award_list.decision_date), max_age=0)
+    data = documents.from_award_list(award_list, campaign, signer)
+    writer = {"docx": documents.award_list_docx, "xlsx": documents.award_list_xlsx, "pdf": documents.award_list_pdf}
+    approved = award_list.status == AwardStatus.APPROVED
+    kind = "danh-sach-khen-thuong" if approved else "du-thao-danh-sach-khen-thuong"
+    return send_document(writer[ext](data), ext, kind, campaign, award_list.decision_date)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func
 
-from .. import audit
+from .. import audit, letterhead
+from ..auth.models import User, UserRole
 from ..extensions import db
 from ..org.models import Unit
 from .models import Campaign, Criterion, Milestone
@@ -22,6 +23,21 @@ def active_unit_counts() -> dict[str, int]:
         db.select(Unit.kind, func.count(Unit.id)).filter(Unit.active.is_(True)).group_by(Unit.kind)
     ).all()
     return {kind: count for kind, count in rows}
+
+
+def office_name(role: str) -> str | None:
+    """The name of the office that holds a role for the district ("Phòng Nội vụ" for the secretary,
+    "Phòng Nông nghiệp và PTNT" for the coordinator): the unit of the oldest active account with it."""
+    return db.session.execute(
+        db.select(Unit.name).join(User, User.unit_id == Unit.id).join(UserRole, UserRole.user_id == User.id)
+        .filter(UserRole.role == role, User.active.is_(True)).order_by(User.id).limit(1)).scalar()
+
+
+def office_issuer(campaign: Campaign, role: str) -> letterhead.Issuer:
+    """The office holding `role` as the issuer of a paper; the committee itself when no office holds it."""
+    name = office_name(role)
+    district = letterhead.house(campaign)
+    return district.office(name) if name else district.committee()
 
 
 def criteria_of(campaign: Campaign) -> list[Criterion]:

@@ -14,6 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import letterhead
 from ..campaigns.forms import DATE_MESSAGE, VnDateField
 from ..forms import BaseForm, choices
 from . import rules
@@ -31,7 +32,7 @@ class WholeField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return rules.money_text(self.data) if isinstance(self.data, int) else ""
+        return letterhead.money(self.data) if isinstance(self.data, int) else ""
 
     def process_formdata(self, valuelist):
         self.data = None

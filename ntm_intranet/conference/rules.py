@@ -1,5 +1,5 @@
 """The conference's rules as plain functions: money of a budget line, totals, the award-money line,
-amounts in words, the agenda's timetable, the order of the honourees, attendance replies.
+the agenda's timetable, the order of the honourees, attendance replies.
 
 No database and no Flask here: the pages, the exports and the tests use the same functions.
 Money is an integer number of đồng throughout.
@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+
+from ..letterhead import money
 
 # Limits that keep an amount far inside a 64-bit integer and catch a slipped finger.
 MAX_QUANTITY = 1_000_000
@@ -62,11 +64,11 @@ def line_amount(quantity: int, unit_price: int, *, allow_zero: bool = False) -> 
     if quantity == 0 and not allow_zero:
         raise RuleError("Số lượng phải lớn hơn 0.")
     if quantity > MAX_QUANTITY:
-        raise RuleError(f"Số lượng quá lớn (tối đa {money_text(MAX_QUANTITY)}).")
+        raise RuleError(f"Số lượng quá lớn (tối đa {money(MAX_QUANTITY)}).")
     if unit_price < 0:
         raise RuleError("Đơn giá không được âm.")
     if unit_price > MAX_UNIT_PRICE:
-        raise RuleError(f"Đơn giá quá lớn (tối đa {money_text(MAX_UNIT_PRICE)} đồng).")
+        raise RuleError(f"Đơn giá quá lớn (tối đa {money(MAX_UNIT_PRICE)} đồng).")
     return quantity * unit_price
 
 
@@ -141,7 +143,7 @@ class AwardMoney:
         """"Giấy khen của Chủ tịch UBND huyện: 2 × 690.000 đ, 3 × 350.000 đ; Bằng khen …: 1 × 2.300.000 đ"."""
         forms: dict[str, list[str]] = {}
         for form, amount, count in self.tiers:
-            forms.setdefault(form, []).append(f"{count} × {money_text(amount)} đ")
+            forms.setdefault(form, []).append(f"{count} × {money(amount)} đ")
         return "; ".join(f"{form}: {', '.join(parts)}" for form, parts in forms.items())
 
 
@@ -160,66 +162,6 @@ def award_money(entries: Iterable[tuple[str, int]], decision_number: str = "",
     ordered = sorted(tiers.items(), key=lambda kv: (forms.index(kv[0][0]), -kv[0][1]))
     return AwardMoney(count, total, [(form, amount, n) for (form, amount), n in ordered], decision_number,
                       decision_date)
-
-
-# Money in words (Bằng chữ) --------------------------------------------------------------------
-
-_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
-_SCALES = ["", "nghìn", "triệu", "tỷ"]
-
-
-def money_text(value: int) -> str:
-    """1150000 -> "1.150.000"."""
-    return f"{int(value):,}".replace(",", ".")
-
-
-def _three(number: int, full: bool) -> list[str]:
-    """Words for 0..999; `full` says "không trăm" / "linh" when a higher group came before."""
-    hundreds, rest = divmod(number, 100)
-    tens, ones = divmod(rest, 10)
-    words: list[str] = []
-    if hundreds or full:
-        words += [_DIGITS[hundreds], "trăm"]
-    if tens == 0:
-        if ones and words:
-            words += ["linh", _DIGITS[ones]]
-        elif ones:
-            words.append(_DIGITS[ones])
-        return words
-    if tens == 1:
-        words.append("mười")
-    else:
-        words += [_DIGITS[tens], "mươi"]
-    if ones == 1:
-        words.append("một" if tens == 1 else "mốt")
-    elif ones == 5:
-        words.append("lăm")
-    elif ones:
-        words.append(_DIGITS[ones])
-    return words
-
-
-def amount_in_words(value: int) -> str:
-    """The "Bằng chữ" line of an official estimate: 15350000 -> "Mười lăm triệu ba trăm năm mươi nghìn đồng"."""
-    if value < 0:
-        positive = amount_in_words(-value)
-        return "Âm " + positive[0].lower() + positive[1:]
-    if value == 0:
-        return "Không đồng"
-    words: list[str] = []
-    billions, rest = divmod(value, 1_000_000_000)
-    if billions:
-        words += amount_in_words(billions).removesuffix(" đồng").lower().split() + ["tỷ"]
-    groups = [(rest // 1_000_000) % 1000, (rest // 1000) % 1000, rest % 1000]
-    for index, group in enumerate(groups):
-        if group == 0:
-            continue
-        words += _three(group, full=bool(words))
-        scale = _SCALES[2 - index]
-        if scale:
-            words.append(scale)
-    text = " ".join(words + ["đồng"])
-    return text[0].upper() + text[1:]
 
 
 # Time, dates, the agenda ----------------------------------------------------------------------

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from flask_login import current_user
 
-from ..awards import services as awards
 from ..nominations import services
 from ..nominations.models import AwardForm, Nomination, ScoringCriterion
 from ..voting import services as voting
@@ -90,8 +89,8 @@ RETURN_NOTE = ("Hình thức Bằng khen của Thủ tướng yêu cầu hộ đ
 
 def _configure(campaign, users) -> dict[str, AwardForm]:
     """Base salary, award forms, scoring criteria and the eleven members, as the admin and secretary set them."""
-    if awards.base_salary_on(date(2015, 7, 8)) is None:
-        awards.add_base_salary(date(2013, 7, 1), 1_150_000, "Nghị định 66/2013/NĐ-CP")
+    if services.base_salary_on(date(2015, 7, 8)) is None:
+        services.add_base_salary(date(2013, 7, 1), 1_150_000, "Nghị định 66/2013/NĐ-CP")
     forms = {}
     for order, (code, name, level, kinds, pct, strict, quota, coef, minimum, basis) in enumerate(FORMS):
         forms[code] = services.save_award_form(AwardForm(campaign_id=campaign.id), {

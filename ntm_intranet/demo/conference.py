@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from ..conference import estimate as budget
+from ..conference import invitations as invites
 from ..conference import services
 from .steps import on_day
 from .world import people, the_campaign
@@ -60,6 +62,6 @@ def _plan(campaign, coordinator) -> None:
     for content, speaker, minutes in AGENDA:
         services.add_agenda_item(conference, {"content": content, "speaker": speaker, "minutes": minutes})
     for item, unit, quantity, price, note in LINES:
-        services.add_line(conference.estimate, {"item": item, "unit": unit, "quantity": quantity, "unit_price": price,
-                                                "source": SOURCE, "note": note})
-    services.build_invitations(conference, campaign, coordinator)
+        budget.add_line(conference.estimate, {"item": item, "unit": unit, "quantity": quantity, "unit_price": price,
+                                              "source": SOURCE, "note": note})
+    invites.build_invitations(conference, campaign, coordinator)

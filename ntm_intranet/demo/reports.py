@@ -24,7 +24,7 @@ from ..campaigns import services as campaigns
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..org.models import Unit
-from ..reports import services
+from ..reports import reminders, services
 from ..reports.models import FileKind, Submission
 from .steps import docx_upload, on_day
 from .world import people, reporter_username, the_campaign, units_by_code
@@ -176,7 +176,7 @@ def _extend(campaign: Campaign, unit: Unit, due: date, reason: str) -> None:
 
 
 def _remind(campaign: Campaign, unit_ids: list[int]) -> None:
-    services.remind_units(campaign, unit_ids, "report", current_user)
+    reminders.remind_units(campaign, unit_ids, "report", current_user)
 
 
 def load_demo_reports() -> int:

@@ -11,11 +11,14 @@ from ..audit import AuditEvent
 from ..auth.access import any_user, public, roles
 from ..auth.models import User, UserRole
 from ..auth.roles import Role
-from ..auth.views import safe_next
+from ..auth.rules import safe_next
 from ..campaigns import services as campaigns
 from ..extensions import db
 from ..org import services as org
 from ..org.models import Unit
+from ..reports import deadline_board
+from ..reports import services as reports
+from ..voting.models import BoardSession
 
 bp = Blueprint("main", __name__)
 
@@ -53,8 +56,6 @@ def _campaign_context() -> dict:
 
 def _board_context() -> dict:
     """The board's pending sessions (prepared or open) first: members come to the home page to vote."""
-    from ..voting.models import BoardSession
-
     context = _campaign_context()
     campaign = context["campaign"]
     context["sessions"] = list(db.session.execute(
@@ -78,11 +79,9 @@ def home_admin():
 @bp.route("/home/coordinator")
 @roles(Role.COORDINATOR)
 def home_coordinator():
-    from ..reports import services as reports
-
     context = _campaign_context()
     campaign = context["campaign"]
-    board = reports.board(campaign, clock.today(), per_page=10, sort="late") if campaign else None
+    board = deadline_board.board(campaign, clock.today(), per_page=10, sort="late") if campaign else None
     return render_template("main/home_coordinator.html", board=board, **context)
 
 
@@ -125,8 +124,6 @@ def unit(unit_id: int):
 
 
 def _unit_page(unit: Unit):
-    from ..reports import services as reports
-
     campaign = campaigns.active_campaign()
     sub = reports.submission_for(campaign, unit) if campaign else None
     states = reports.unit_states(campaign, unit, sub) if campaign else []

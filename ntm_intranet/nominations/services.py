@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 
 from .. import audit, clock, storage
@@ -9,7 +11,7 @@ from ..auth.models import User, UserRole
 from ..auth.roles import Role
 from ..extensions import db
 from . import rules
-from .models import AwardForm, BoardMember, Nomination, NominationFile, NominationStatus, ScoringCriterion
+from .models import AwardForm, BaseSalary, BoardMember, Nomination, NominationFile, NominationStatus, ScoringCriterion
 
 
 class NominationError(Exception):
@@ -197,3 +199,25 @@ def nominations_query(campaign, user):
     if Role.REPORTER in user.roles and user.unit_id:
         return query.filter(Nomination.unit_id == user.unit_id)
     return query.filter(db.false())
+
+
+def base_salary_on(day: date) -> BaseSalary | None:
+    """The lương cơ sở in force on a day (the latest one effective on or before it)."""
+    return db.session.execute(db.select(BaseSalary).filter(BaseSalary.effective_from <= day)
+                              .order_by(BaseSalary.effective_from.desc())).scalars().first()
+
+
+def add_base_salary(effective_from: date, amount: int, legal_basis: str) -> BaseSalary:
+    """A new base salary (lương cơ sở) in force from a date: award money follows the one in force on a
+    decision's date."""
+    if amount <= 0:
+        raise NominationError(_("Mức lương cơ sở phải lớn hơn 0."))
+    if db.session.execute(db.select(BaseSalary.id).filter_by(effective_from=effective_from)).first():
+        raise NominationError(_("Đã có mức lương cơ sở áp dụng từ ngày %(d)s.", d=effective_from.strftime("%d/%m/%Y")))
+    salary = BaseSalary(effective_from=effective_from, amount=amount, legal_basis=legal_basis)
+    db.session.add(salary)
+    db.session.flush()
+    audit.record("base_salary_added", salary, after={"effective_from": effective_from.isoformat(), "amount": amount,
+                                                     "legal_basis": legal_basis}, summary=legal_basis)
+    db.session.commit()
+    return salary

@@ -15,13 +15,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import storage
+from .. import clock, storage
 from ..auth.access import roles
 from ..auth.roles import Role
 from ..campaigns import services as campaigns
 from ..extensions import db
 from ..forms import choices
-from . import services
+from ..web import active_campaign as _campaign
+from ..web import send_bytes
+from . import documents, services
 from .forms import AwardFormForm, BoardSettingsForm, CriterionForm, NominationFileForm, NominationForm, ScreenForm
 from .models import (
     KIND_LABELS,
@@ -36,13 +38,6 @@ from .models import (
 bp = Blueprint("nominations", __name__)
 
 READERS = (Role.REPORTER, Role.SECRETARY, Role.CHAIR, Role.ADMIN)
-
-
-def _campaign():
-    campaign = campaigns.active_campaign()
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _visible(nomination_id: int) -> Nomination:
@@ -304,15 +299,6 @@ def settings():
 @roles(*READERS)
 def achievement_docx(nomination_id: int):
     """The achievement report (template no. 07) as a Word draft, filled in from the nomination."""
-    import io
-
-    from flask import send_file
-
-    from .. import clock
-    from ..exports.unit_documents import achievement_from, achievement_report_docx
-
     nomination = _visible(nomination_id)
-    data = achievement_report_docx(achievement_from(nomination, _campaign()))
-    return send_file(io.BytesIO(data), as_attachment=True, max_age=0,
-                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                     download_name=f"{clock.today():%Y-%m-%d}_bao-cao-thanh-tich_{nomination.id}.docx")
+    content = documents.achievement_report_docx(documents.achievement_from(nomination, _campaign()))
+    return send_bytes(content, "docx", f"{clock.today():%Y-%m-%d}_bao-cao-thanh-tich_{nomination.id}.docx")

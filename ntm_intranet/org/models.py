@@ -17,6 +17,9 @@ class UnitKind(StrEnum):
     COMMUNE = "commune"
 
 
+# The units with a people's committee of their own, which sign their papers themselves.
+COMMUNE_KINDS = (UnitKind.COMMUNE.value, UnitKind.TOWN.value)
+
 UNIT_KIND_LABELS = {
     UnitKind.PROVINCE: _l("Cấp tỉnh"),
     UnitKind.DISTRICT: _l("Cấp huyện (UBND huyện)"),

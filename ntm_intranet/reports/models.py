@@ -188,15 +188,3 @@ class Reminder(db.Model):
 
     milestone = relationship("Milestone", lazy="joined")
     sent_by = relationship("User", lazy="joined")
-
-
-class Notification(db.Model):
-    __tablename__ = "notification"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
-    link: Mapped[str | None] = mapped_column(String(300))
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

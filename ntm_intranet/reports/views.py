@@ -1,4 +1,4 @@
-"""The unit's report dossier, the deadline board, reminders, extensions, totals, notifications."""
+"""The unit's report dossier, the deadline board, reminders, extensions, totals."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -18,14 +17,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock, storage
-from ..auth.access import any_user, roles
+from ..auth.access import roles
 from ..auth.roles import Role
 from ..campaigns import services as campaigns
-from ..campaigns.models import Campaign, Milestone
+from ..campaigns.models import Milestone
 from ..extensions import db, htmx
+from ..letterhead import house
 from ..org import services as org
-from ..org.models import Unit
-from . import notifications, rules, services
+from ..org.models import COMMUNE_KINDS, Unit
+from ..web import active_campaign as _campaign
+from ..web import send_bytes, send_document
+from . import deadline_board, district_totals, reminders, rules, services
+from .documents import district_report, outline, sheets
 from .forms import (
     ExtensionForm,
     FiguresForm,
@@ -37,6 +40,7 @@ from .forms import (
     criteria_form,
 )
 from .models import FIGURE_NAMES, STATUS_LABELS, FileKind, ReportFile
+from .texts import said
 
 bp = Blueprint("reports", __name__)
 
@@ -46,15 +50,14 @@ STATE_LABELS = {
     rules.ACCEPTED: _l("Đã duyệt"),
 }
 
+@bp.app_template_filter("state_text")
+def state_text(state, kind: str = "report") -> str:
+    """A unit's state on a milestone in words ("quá hạn 3 ngày"), the same words as the exports."""
+    return said(state, kind)
+
+
 READERS = (Role.ADMIN, Role.COORDINATOR, Role.CHAIR, Role.REPORTER)
 BOARD_READERS = (Role.ADMIN, Role.COORDINATOR, Role.CHAIR)
-
-
-def _campaign() -> Campaign:
-    campaign = campaigns.active_campaign()
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _own_unit_only(unit):
@@ -68,7 +71,7 @@ def _criteria_results(sub) -> dict[int, tuple[bool, bool]]:
 
 
 def _figures_form(campaign, unit, sub, formdata=None):
-    criteria = campaigns.criteria_of(campaign) if unit.kind in services.COMMUNE_KINDS else []
+    criteria = campaigns.criteria_of(campaign) if unit.kind in COMMUNE_KINDS else []
     form_class = criteria_form(criteria, _criteria_results(sub)) if criteria else FiguresForm
     form = form_class(formdata=formdata, prefix="fig")
     if formdata is None and sub is not None:
@@ -246,7 +249,7 @@ def remind_unit(unit_id: int):
     form = RemindForm()
     if not form.validate_on_submit():
         abort(400)
-    sent, skipped = services.remind_units(_campaign(), [unit.id], form.which.data, current_user, only_late=False)
+    sent, skipped = reminders.remind_units(_campaign(), [unit.id], form.which.data, current_user, only_late=False)
     if sent:
         flash(_("Đã gửi nhắc nhở đến %(u)s.", u=unit.name), "success")
     elif skipped:
@@ -281,7 +284,7 @@ def _board_args():
 @roles(*BOARD_READERS)
 def board():
     campaign = _campaign()
-    data = services.board(campaign, clock.today(), **_board_args())
+    data = deadline_board.board(campaign, clock.today(), **_board_args())
     district = db.session.get(Unit, data.filters["district"]) if data.filters["district"] else None
     context = {"campaign": campaign, "board": data, "state_codes": rules.ORDER, "state_labels": STATE_LABELS,
                "status_labels": STATUS_LABELS, "now_local": clock.to_local(clock.now()), "district": district}
@@ -296,7 +299,7 @@ def districts():
     """The board rolled up per district: completeness and timeliness, the least complete first, each
     district opening its own units' board."""
     campaign = _campaign()
-    data = services.rollup(campaign, clock.today(), request.args.get("which") or "report")
+    data = deadline_board.rollup(campaign, clock.today(), request.args.get("which") or "report")
     return render_template("reports/districts.html", campaign=campaign, rollup=data)
 
 
@@ -306,7 +309,7 @@ def remind_all():
     form = RemindForm()
     if not form.validate_on_submit():
         abort(400)
-    sent, skipped = services.remind_units(_campaign(), None, form.which.data, current_user)
+    sent, skipped = reminders.remind_units(_campaign(), None, form.which.data, current_user)
     if sent:
         flash(_("Đã gửi nhắc nhở đến %(n)d đơn vị quá hạn.", n=sent), "success")
     if skipped:
@@ -319,26 +322,11 @@ def remind_all():
 @bp.route("/board.xlsx")
 @roles(Role.ADMIN, Role.COORDINATOR, Role.CHAIR)
 def board_xlsx():
-    from ..exports.xlsx import board_xlsx as build
-
     campaign = _campaign()
     args = _board_args()
     args.pop("page")
-    data = services.board(campaign, clock.today(), paginate=False, **args)
-    return _attachment(build(data, campaign, clock.today()), _name("tien-do-bao-cao", campaign, "xlsx"),
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _name(kind: str, campaign, ext: str) -> str:
-    from ..awards.views import export_name
-
-    return export_name(kind, campaign, ext)
-
-
-def _attachment(data: bytes, name: str, mimetype: str):
-    import io
-
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    data = deadline_board.board(campaign, clock.today(), paginate=False, **args)
+    return send_document(sheets.board_xlsx(data, campaign, clock.today()), "xlsx", "tien-do-bao-cao", campaign)
 
 
 # District totals -----------------------------------------------------------------------------
@@ -348,50 +336,25 @@ def _attachment(data: bytes, name: str, mimetype: str):
 @roles(*BOARD_READERS)
 def totals():
     campaign = _campaign()
-    data = services.totals(campaign, page=request.args.get("page", 1, type=int))
+    data = district_totals.totals(campaign, page=request.args.get("page", 1, type=int))
     return render_template("reports/totals.html", campaign=campaign, totals=data)
 
 
 @bp.route("/totals.xlsx")
 @roles(*BOARD_READERS)
 def totals_xlsx():
-    from ..exports.xlsx import totals_xlsx as build
-
     campaign = _campaign()
-    return _attachment(build(services.totals(campaign, paginate=False), campaign, clock.today()),
-                       _name("tong-hop-so-lieu", campaign, "xlsx"),
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    content = sheets.totals_xlsx(district_totals.totals(campaign, paginate=False), campaign, clock.today())
+    return send_document(content, "xlsx", "tong-hop-so-lieu", campaign)
 
 
 @bp.route("/totals.docx")
 @roles(*BOARD_READERS)
 def totals_docx():
-    from ..exports.docx import totals_docx as build
-
     campaign = _campaign()
-    return _attachment(build(services.totals(campaign, paginate=False), campaign, clock.today()),
-                       _name("du-thao-bao-cao-tong-hop", campaign, "docx"),
-                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-
-
-# Notifications -------------------------------------------------------------------------------
-
-
-@bp.route("/notifications")
-@any_user
-def notification_list():
-    items = notifications.latest(current_user)
-    unread = {n.id for n in items if n.read_at is None}
-    notifications.mark_all_read(current_user)
-    return render_template("reports/notifications.html", items=items, unread=unread)
-
-
-@bp.route("/notifications/count")
-@any_user
-def notification_count():
-    return render_template("reports/_notification_count.html", count=notifications.unread_count(current_user))
-
-
+    content = district_report.totals_docx(district_totals.totals(campaign, paginate=False), campaign, clock.today(),
+                                          campaigns.office_issuer(campaign, Role.COORDINATOR))
+    return send_document(content, "docx", "du-thao-bao-cao-tong-hop", campaign)
 
 
 # The unit's own report outline ---------------------------------------------------------------
@@ -401,12 +364,12 @@ def notification_count():
 @roles(*READERS)
 def outline_docx(unit_id: int):
     """The unit's summary report as a Word draft: the six sections of the plan, its figures filled in."""
-    from ..exports.unit_documents import outline_from, report_outline_docx
-
     unit = org.unit_for(current_user, unit_id)
     campaign = _campaign()
     sub = services.submission_for(campaign, unit)
-    criteria = campaigns.criteria_of(campaign) if unit.kind in services.COMMUNE_KINDS else []
-    return _attachment(report_outline_docx(outline_from(unit, campaign, sub, criteria)),
-                       f"{clock.today():%Y-%m-%d}_de-cuong-bao-cao_{unit.code}.docx",
-                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    criteria = campaigns.criteria_of(campaign) if unit.kind in COMMUNE_KINDS else []
+    data = outline.outline_from(unit, campaign, sub, criteria, house(campaign),
+                                campaigns.office_name(Role.COORDINATOR) or "",
+                                campaigns.office_name(Role.SECRETARY) or "")
+    content = outline.report_outline_docx(data)
+    return send_bytes(content, "docx", f"{clock.today():%Y-%m-%d}_de-cuong-bao-cao_{unit.code}.docx")

@@ -1,4 +1,5 @@
-"""The board's rules as plain functions: quorum, pass thresholds, scores, quotas and ties, award money.
+"""The board's rules as plain functions: quorum, pass thresholds, scores (quotas, ties and award money
+are the awards room's rules, awards/rules.py).
 
 DOMAIN.md §6–§7. Every number that decides something comes with the sentence that explains it,
 so the results page, the minutes and the tests all say the same thing.
@@ -8,15 +9,10 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal
+from dataclasses import dataclass
 from fractions import Fraction
 
-
-def vn_number(value: float | Fraction, places: int = 1) -> str:
-    """81.818 -> '81,8' (Vietnamese decimal comma)."""
-    return f"{float(value):.{places}f}".replace(".", ",")
-
+from ..letterhead import decimal
 
 # Quorum ------------------------------------------------------------------------------------------
 
@@ -51,7 +47,7 @@ class Threshold:
     @property
     def label(self) -> str:
         percent = self.share * 100
-        return f"{'>' if self.strict else '≥'} {vn_number(percent, 0 if percent.denominator == 1 else 1)} %"
+        return f"{'>' if self.strict else '≥'} {decimal(percent, 0 if percent.denominator == 1 else 1, trim=False)} %"
 
 
 def passes(agree: int, members_total: int, threshold: Threshold) -> bool:
@@ -64,7 +60,7 @@ def passes(agree: int, members_total: int, threshold: Threshold) -> bool:
 
 def verdict(agree: int, members_total: int, threshold: Threshold) -> tuple[bool, str]:
     ok = passes(agree, members_total, threshold)
-    percent = vn_number(Fraction(agree, members_total) * 100) if members_total else "0,0"
+    percent = decimal(Fraction(agree, members_total) * 100, trim=False) if members_total else "0,0"
     word = "Đạt" if ok else "Không đạt"
     return ok, f"{word}: {agree}/{members_total} thành viên đồng ý = {percent} % {'' if ok else 'không '}" \
                f"{threshold.label}".replace("  ", " ")
@@ -116,79 +112,3 @@ def summarise(scores: list[float], method: str = "mean") -> ScoreSummary:
         return ScoreSummary(0, None, None, None)
     value = statistics.median(scores) if method == "median" else statistics.fmean(scores)
     return ScoreSummary(len(scores), round(value, 2), round(min(scores), 2), round(max(scores), 2))
-
-
-# Quotas and ranking ------------------------------------------------------------------------------
-
-
-@dataclass
-class Ranked:
-    key: int                  # the candidate (nomination) id
-    passed: bool
-    agree: int
-    score: float | None
-    rank: int | None = None
-    within_quota: bool = False
-    tied_at_cut: bool = False  # tied with the quota's last place across its edge: the chair decides
-    note: str = ""
-
-
-@dataclass
-class QuotaResult:
-    ranked: list[Ranked] = field(default_factory=list)
-    tie_at_cut: bool = False
-
-
-def apply_quota(candidates: list[Ranked], quota: int | None) -> QuotaResult:
-    """Rank the passing candidates of one award form and keep those within the quota.
-
-    Order: weighted score (when scored), then number of agree votes. Candidates tied with the last
-    place inside the quota are all marked as a tie for the chair to decide, never silently cut.
-    """
-    passing = sorted((c for c in candidates if c.passed),
-                     key=lambda c: (-(c.score if c.score is not None else -1), -c.agree))
-    for failed in (c for c in candidates if not c.passed):
-        failed.note = "Không đạt ngưỡng biểu quyết."
-    result = QuotaResult(sorted(candidates, key=lambda c: (not c.passed,)))
-    previous, rank = None, 0
-    for position, cand in enumerate(passing, start=1):
-        key = (cand.score, cand.agree)
-        if key != previous:
-            rank = position
-        cand.rank, previous = rank, key
-    if quota is None or len(passing) <= quota:
-        for cand in passing:
-            cand.within_quota, cand.note = True, "Trong hạn mức."
-        result.ranked = passing + [c for c in candidates if not c.passed]
-        return result
-    if quota <= 0:  # nobody fits (passing[quota - 1] would be the LAST candidate, wrongly "tied")
-        for cand in passing:
-            cand.note = f"Ngoài hạn mức {quota} (xếp thứ {cand.rank})."
-        result.ranked = passing + [c for c in candidates if not c.passed]
-        return result
-    cut_key = (passing[quota - 1].score, passing[quota - 1].agree)
-    tied = [c for c in passing if (c.score, c.agree) == cut_key]
-    tie_crosses = any(passing.index(c) >= quota for c in tied)
-    for index, cand in enumerate(passing):
-        if (cand.score, cand.agree) == cut_key and tie_crosses:
-            cand.within_quota, cand.tied_at_cut = False, True
-            cand.note = f"Ngang điểm ở vị trí cuối hạn mức ({quota}): Chủ tịch quyết định."
-            result.tie_at_cut = True
-        elif index < quota:
-            cand.within_quota, cand.note = True, "Trong hạn mức."
-        else:
-            cand.note = f"Ngoài hạn mức {quota} (xếp thứ {cand.rank})."
-    result.ranked = passing + [c for c in candidates if not c.passed]
-    return result
-
-
-# Award money -------------------------------------------------------------------------------------
-
-
-def award_amount(coefficient: Decimal, base_salary: int, collective: bool, rounding: int = 10_000) -> int:
-    """coefficient × lương cơ sở, doubled for a collective, rounded UP to `rounding` đồng (§7)."""
-    raw = Decimal(coefficient) * base_salary * (2 if collective else 1)
-    if rounding <= 1:
-        return int(raw.to_integral_value(rounding=ROUND_CEILING))
-    steps = (raw / rounding).to_integral_value(rounding=ROUND_CEILING)
-    return int(steps * rounding)

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock, faults
+from .. import audit, clock, faults, letterhead
+from ..awards import rules as award_rules
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..nominations.models import AwardForm, BoardMember, Nomination, NominationStatus, ScoringCriterion
@@ -372,7 +373,7 @@ class ItemResult:
     @property
     def score_text(self) -> str:
         """'62,9', or '' when the candidate has no score."""
-        return rules.vn_number(self.score.value) if self.score and self.score.value is not None else ""
+        return letterhead.decimal(self.score.value, trim=False) if self.score and self.score.value is not None else ""
 
     @property
     def score_range(self) -> str:
@@ -466,8 +467,9 @@ def results(session: BoardSession, campaign: Campaign) -> list[FormResults]:
         groups.setdefault(r.form.id, FormResults(r.form)).items.append(r)
     ordered = sorted(groups.values(), key=lambda g: (g.form.sort_order, g.form.id))
     for group in ordered:
-        ranked = rules.apply_quota([rules.Ranked(r.item.id, r.passed, r.agree, r.score.value if r.score else None)
-                                    for r in group.items], group.form.quota)
+        ranked = award_rules.apply_quota(
+            [award_rules.Ranked(r.item.id, r.passed, r.agree, r.score.value if r.score else None)
+             for r in group.items], group.form.quota)
         group.tie_at_cut = ranked.tie_at_cut
         by_id = {r.item.id: r for r in group.items}
         group.items = []

@@ -16,13 +16,15 @@ from .. import memo
 from ..auth.access import roles
 from ..auth.models import User
 from ..auth.roles import Role
-from ..campaigns import services as campaigns
 from ..campaigns.forms import DATE_MESSAGE, VnDateField
 from ..extensions import db
 from ..forms import BaseForm, choices
 from ..nominations.models import KIND_LABELS, Nomination, NominationStatus
-from ..nominations.services import board_members
-from . import services
+from ..nominations.services import base_salary_on, board_members
+from ..web import active_campaign as _campaign
+from ..web import send_document
+from . import documents, services
+from . import proposal as proposal_documents
 from .models import BoardSession, SessionStatus
 
 bp = Blueprint("voting", __name__)
@@ -38,13 +40,6 @@ class SessionForm(BaseForm):
     place = StringField(_l("Địa điểm"), validators=[Length(max=200)])
     chair_id = SelectField(_l("Chủ trì"), coerce=int)
     paper = BooleanField(_l("Bỏ phiếu giấy (thư ký nhập kết quả kiểm phiếu)"))
-
-
-def _campaign():
-    campaign = campaigns.active_campaign()
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _session(session_id: int, *options) -> BoardSession:
@@ -293,38 +288,33 @@ def _results_html(session: BoardSession, campaign) -> Markup:
 @bp.route("/sessions/<int:session_id>/minutes.<ext>")
 @roles(*BOARD)
 def minutes(session_id: int, ext: str):
-    from ..exports import minutes as writer
-
     if ext not in ("docx", "pdf"):
         abort(404)
     session, campaign = _closed_for_documents(session_id, _("Biên bản chỉ lập được khi phiên họp đã kết thúc."))
-    data = writer.from_session(session, campaign, services.attendance(session), services.results(session, campaign),
-                               services.quorum_of(session, campaign), services.voters(session))
-    content = writer.minutes_docx(data) if ext == "docx" else writer.minutes_pdf(data)
-    return _document(content, ext, "bien-ban-hop-hoi-dong", campaign, session)
+    data = documents.from_session(session, campaign, services.attendance(session),
+                                  services.results(session, campaign), services.quorum_of(session, campaign),
+                                  services.voters(session))
+    content = documents.minutes_docx(data) if ext == "docx" else documents.minutes_pdf(data)
+    return send_document(content, ext, "bien-ban-hop-hoi-dong", campaign, session.held_on)
 
 
 @bp.route("/sessions/<int:session_id>/proposal.xlsx")
 @roles(*BOARD)
 def proposal(session_id: int):
     """What the board voted on, with the results: the list sent with the tờ trình, before approval."""
-    from ..exports import proposal as writer
-
     session, campaign = _closed_for_documents(session_id,
                                               _("Danh sách đề nghị chỉ lập được khi phiên họp đã kết thúc."))
-    content = writer.proposal_xlsx(_proposal_data(session, campaign))
-    return _document(content, "xlsx", "danh-sach-de-nghi-khen-thuong", campaign, session)
+    content = proposal_documents.proposal_xlsx(_proposal_data(session, campaign))
+    return send_document(content, "xlsx", "danh-sach-de-nghi-khen-thuong", campaign, session.held_on)
 
 
 @bp.route("/sessions/<int:session_id>/submission.docx")
 @roles(*BOARD)
 def submission(session_id: int):
     """The tờ trình to the chairman listing the session's results."""
-    from ..exports import proposal as writer
-
     session, campaign = _closed_for_documents(session_id, _("Tờ trình chỉ lập được khi phiên họp đã kết thúc."))
-    content = writer.submission_docx(_proposal_data(session, campaign))
-    return _document(content, "docx", "to-trinh-de-nghi-khen-thuong", campaign, session)
+    content = proposal_documents.submission_docx(_proposal_data(session, campaign))
+    return send_document(content, "docx", "to-trinh-de-nghi-khen-thuong", campaign, session.held_on)
 
 
 def _closed_for_documents(session_id: int, refusal: str):
@@ -335,19 +325,5 @@ def _closed_for_documents(session_id: int, refusal: str):
 
 
 def _proposal_data(session, campaign):
-    from ..awards.services import base_salary_on
-    from ..exports import proposal as writer
-
     salary = base_salary_on(session.held_on) if session.held_on else None
-    return writer.from_session(session, campaign, services.results(session, campaign), salary)
-
-
-def _document(content: bytes, ext: str, kind: str, campaign, session):
-    import io
-
-    from flask import send_file
-
-    from ..awards.views import FORMATS, export_name
-
-    return send_file(io.BytesIO(content), mimetype=FORMATS[ext], as_attachment=True,
-                     download_name=export_name(kind, campaign, ext, session.held_on), max_age=0)
+    return proposal_documents.from_session(session, campaign, services.results(session, campaign), salary)

@@ -25,12 +25,15 @@ from ntm_intranet.audit import AuditEvent
 from ntm_intranet.auth.models import User
 from ntm_intranet.awards import services as awards
 from ntm_intranet.campaigns import services as campaigns
+from ntm_intranet.conference import estimate as budget
+from ntm_intranet.conference import invitations as invites
+from ntm_intranet.conference import programme as honours
 from ntm_intranet.conference import services
 from ntm_intranet.conference.models import BudgetLine, Conference, ConferenceAgendaItem, HonourOrder, Invitation
 from ntm_intranet.extensions import db
 from ntm_intranet.nominations.models import Nomination, NominationStatus
+from ntm_intranet.notifications.models import Notification
 from ntm_intranet.org.models import Unit
-from ntm_intranet.reports.models import Notification
 from ntm_intranet.voting import services as voting
 
 from ..conftest import post
@@ -567,7 +570,7 @@ def test_the_invitation_list_the_units_replies_and_the_attendance_count(conferen
 
     page = text(coordinator.get("/conference/invitations"))
     assert re.search(r'id="people-total">4<', page)  # 2 + 1 + 1 people
-    counts = services.grouped_invitations(services.invitations_of(conference()))[1]
+    counts = invites.grouped_invitations(invites.invitations_of(conference()))[1]
     assert (counts.invited, counts.attending, counts.people, counts.declined, counts.pending) == (55, 3, 4, 1, 51)
     assert "Hồ Sỹ Hùng – Chủ tịch UBND xã; Lê Văn Nam" in page and "mời qua Xã Triệu Nguyên" in page
 
@@ -655,7 +658,7 @@ def test_the_programme_calls_the_honourees_by_award_form_in_the_coordinators_ord
     assert "Đợt 2. Bằng khen của Chủ tịch UBND tỉnh (đề nghị)" in page
     assert "7 giờ 30, thứ Sáu, ngày 17/07/2015" in page and 'class="print-only"' in page
 
-    groups = services.programme(conference(), awards.approved_list(campaigns.active_campaign()))
+    groups = honours.programme(conference(), awards.approved_list(campaigns.active_campaign()))
     first = groups[0]
     names = [h.name for h in first.honourees]
     assert names[:2] == ["Thôn Ba Lòng", "Khóm 2, thị trấn Krông Klang"]  # collectives, individuals, households
@@ -663,7 +666,7 @@ def test_the_programme_calls_the_honourees_by_award_form_in_the_coordinators_ord
     assert post(coordinator, f"/conference/programme/{second_id}/move", {"direction": "up"}).status_code == 302
     assert post(coordinator, f"/conference/programme/{first.honourees[-1].nomination_id}/move",
                 {"direction": "up"}).status_code == 302
-    groups = services.programme(conference(), awards.approved_list(campaigns.active_campaign()))
+    groups = honours.programme(conference(), awards.approved_list(campaigns.active_campaign()))
     moved = [h.name for h in groups[0].honourees]
     assert moved[:2] == ["Khóm 2, thị trấn Krông Klang", "Thôn Ba Lòng"]
     assert moved[-2] == names[-1] and moved[-1] == names[-2]
@@ -726,7 +729,7 @@ def test_certificates_print_on_a4_landscape_at_the_measured_positions(conference
     assert "Quyết định số 1234/QĐ-UBND ngày 10/07/2015" in flat(plain)
     assert "Hộ bà Hồ Thị Na" not in plain  # struck from the list, no certificate
 
-    giay_khen = services.programme(conference(), awards.approved_list(campaigns.active_campaign()))[0]
+    giay_khen = honours.programme(conference(), awards.approved_list(campaigns.active_campaign()))[0]
     one_form = coordinator.get(f"/conference/certificates.pdf?form={giay_khen.form_id}")
     assert one_form.status_code == 200
     assert len(re.findall(r"<page ", pdf_words(one_form.data))) == len(giay_khen.honourees)
@@ -745,9 +748,9 @@ def test_the_conference_pages_cost_a_fixed_number_of_queries(demo_conference, as
         assert coordinator.get("/conference/invitations").status_code == 200
     estimate = conference().estimate
     for n in range(30):
-        services.add_line(estimate, {"item": f"Khoản chi {n}", "unit": "bộ", "quantity": 1 + n, "unit_price": 10_000,
+        budget.add_line(estimate, {"item": f"Khoản chi {n}", "unit": "bộ", "quantity": 1 + n, "unit_price": 10_000,
                                      "source": "Ngân sách huyện", "note": ""})
-        services.add_guest(conference(), f"Đại biểu {n}", "")
+        invites.add_guest(conference(), f"Đại biểu {n}", "")
     with count_queries() as many_lines:
         assert coordinator.get("/conference/estimate").status_code == 200
     with count_queries() as many_guests:

@@ -15,8 +15,9 @@ from sqlalchemy import event
 
 from ntm_intranet.audit import AuditEvent
 from ntm_intranet.extensions import db
+from ntm_intranet.notifications.models import Notification
 from ntm_intranet.org.models import Unit
-from ntm_intranet.reports.models import Notification, Reminder, Submission
+from ntm_intranet.reports.models import Reminder, Submission
 
 from .. import factories
 from ..conftest import PASSWORD, REPORTS_DAY, post, without_tokens
@@ -413,7 +414,7 @@ def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(app, 
 def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo, as_user):
     from ntm_intranet.campaigns.models import Campaign
     from ntm_intranet.demo.scale import seed_scale
-    from ntm_intranet.reports.services import rollup
+    from ntm_intranet.reports.deadline_board import rollup
 
     demo.config["NTM_TODAY"] = date(2015, 6, 19)  # the demo's world, one agency on time, one late, the rest missing
     factories.submission(unit("VP"))

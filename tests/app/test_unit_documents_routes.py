@@ -10,10 +10,10 @@ from ntm_intranet.auth.models import User
 from ntm_intranet.campaigns import services as campaigns
 from ntm_intranet.campaigns.models import Campaign
 from ntm_intranet.extensions import db
+from ntm_intranet.letterhead import money
 from ntm_intranet.nominations.models import Nomination
 from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import Submission
-from ntm_intranet.templating import money
 
 from .. import factories
 from ..conftest import REPORTS_DAY

@@ -26,8 +26,9 @@ from sqlalchemy import func
 from ntm_intranet.auth.models import User
 from ntm_intranet.demo import DEMO_PASSWORD
 from ntm_intranet.extensions import db
+from ntm_intranet.notifications.models import Notification
 from ntm_intranet.org.models import Unit
-from ntm_intranet.reports.models import Notification, ReportFile, Submission
+from ntm_intranet.reports.models import ReportFile, Submission
 
 from .conftest import log_in
 

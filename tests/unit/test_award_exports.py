@@ -14,7 +14,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
-from ntm_intranet.exports.award_list import (
+from ntm_intranet.awards.documents import (
     AwardListDoc,
     AwardRow,
     AwardSection,
@@ -24,8 +24,10 @@ from ntm_intranet.exports.award_list import (
     award_list_xlsx,
     from_award_list,
 )
-from ntm_intranet.exports.minutes import CandidateResult, MinutesDoc, from_session, minutes_docx, minutes_pdf
+from ntm_intranet.voting.documents import CandidateResult, MinutesDoc, from_session, minutes_docx, minutes_pdf
 from ntm_intranet.voting.rules import quorum
+
+from .issuers import BOARD, COMMITTEE, DAKRONG
 
 GK = "Giấy khen của Chủ tịch UBND huyện"
 BK = "Bằng khen của Chủ tịch UBND tỉnh"
@@ -48,7 +50,8 @@ def _award_doc(approved: bool = True) -> AwardListDoc:
     sections = [collective, individual, household]
     return AwardListDoc(decision_number="215", decision_date=date(2015, 6, 15), approved=approved,
                         signer_name="Nguyễn Văn Khánh", sections=sections,
-                        grand_total=sum(s.total for s in sections))
+                        grand_total=sum(s.total for s in sections), issuer=COMMITTEE,
+                        decided_by=DAKRONG.chairman_name)
 
 
 def _big_doc(n: int = 2000) -> AwardListDoc:
@@ -56,7 +59,8 @@ def _big_doc(n: int = 2000) -> AwardListDoc:
                      GK, 345_000) for i in range(n)]
     section = AwardSection("Hộ gia đình", [FormGroup(GK, rows, 345_000 * n)], 345_000 * n)
     return AwardListDoc(decision_number="215/QĐ-UBND", decision_date=date(2015, 6, 15), approved=True,
-                        signer_name="Nguyễn Văn Khánh", sections=[section], grand_total=345_000 * n)
+                        signer_name="Nguyễn Văn Khánh", sections=[section], grand_total=345_000 * n,
+                        issuer=COMMITTEE, decided_by=DAKRONG.chairman_name)
 
 
 def _minutes_doc() -> MinutesDoc:
@@ -70,7 +74,8 @@ def _minutes_doc() -> MinutesDoc:
         candidates=[CandidateResult(1, "Hộ ông Lê Văn Bình", "Hộ gia đình", GK, 11, 9, 2, "81,8", True,
                                     "Đạt: 9/11 thành viên đồng ý (81,8 %) > 50 %"),
                     CandidateResult(2, "Thôn A Vao", "Tập thể", BK, 11, 4, 7, "36,4", False,
-                                    "Không đạt: 4/11 thành viên đồng ý (36,4 %), cần > 50 %")])
+                                    "Không đạt: 4/11 thành viên đồng ý (36,4 %), cần > 50 %")],
+        issuer=BOARD)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +121,7 @@ def test_award_list_docx_layout():
     head = doc.tables[0]
     assert head.cell(0, 0).paragraphs[0].text == "UBND HUYỆN ĐAKRÔNG"
     assert [p.text for p in head.cell(0, 1).paragraphs][:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                                                                "Độc lập – Tự do – Hạnh phúc"]
+                                                                "Độc lập - Tự do - Hạnh phúc"]
     assert "Đakrông, ngày 15 tháng 6 năm 2015" in text
     title = next(p for p in doc.paragraphs if p.text == "DANH SÁCH")
     assert title.runs[0].bold
@@ -148,7 +153,7 @@ def test_award_list_xlsx_values_formulas_and_guard():
     assert ws.freeze_panes == f"A{header + 1}"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert "DANH SÁCH" in values.values() and DECISION_LINE in values.values()
-    assert "UBND HUYỆN ĐAKRÔNG" in values.values() and "Độc lập – Tự do – Hạnh phúc" in values.values()
+    assert "UBND HUYỆN ĐAKRÔNG" in values.values() and "Độc lập - Tự do - Hạnh phúc" in values.values()
 
     names = [ws.cell(r, 2).value for r in range(header + 1, ws.max_row + 1)]
     assert "'=cmd|' /C calc'!A0" in names  # neutralised: text, never a formula
@@ -190,7 +195,7 @@ def test_award_list_xlsx_sums_add_up():
 
 def test_award_list_pdf_text_comes_back():
     text = _flat(_pdf_text(award_list_pdf(_award_doc())))
-    for words in ("UBND HUYỆN ĐAKRÔNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc",
+    for words in ("UBND HUYỆN ĐAKRÔNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                   "Đakrông, ngày 15 tháng 6 năm 2015", "DANH SÁCH", DECISION_LINE, "I. Tập thể",
                   "II. Cá nhân", "III. Hộ gia đình", "Hộ ông Lê Văn Bình", "hiến 350 m² đất, 120 ngày công",
                   "Tổng cộng", "4.830.000", "1.150.000", "TM. ỦY BAN NHÂN DÂN", "Nguyễn Văn Khánh",

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ntm_intranet import letterhead
 from ntm_intranet.conference import rules
 from ntm_intranet.conference.rules import Line, RuleError
 
@@ -106,7 +107,7 @@ def test_the_award_money_is_one_line_with_its_detail_per_form_and_amount():
                         "nghìn không trăm mười một đồng"),
 ])
 def test_amounts_are_written_in_words_as_on_an_official_estimate(value, words):
-    assert rules.amount_in_words(value) == words
+    assert letterhead.amount_in_words(value) == words
 
 
 @pytest.mark.parametrize("text, value", [

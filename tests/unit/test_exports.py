@@ -16,12 +16,16 @@ from openpyxl import load_workbook
 
 from ntm_intranet.campaigns.models import Campaign, Criterion
 from ntm_intranet.demo.world import CAMPAIGN, CRITERIA
-from ntm_intranet.exports.cells import safe_text
-from ntm_intranet.exports.docx import totals_docx
-from ntm_intranet.exports.texts import document_date, state_text
-from ntm_intranet.exports.xlsx import board_xlsx, totals_xlsx
+from ntm_intranet.documents.cells import safe_text
+from ntm_intranet.letterhead import document_date
 from ntm_intranet.reports import rules
-from ntm_intranet.reports.services import Board, BoardRow, CommuneCriteria, Totals
+from ntm_intranet.reports.deadline_board import Board, BoardRow
+from ntm_intranet.reports.district_totals import CommuneCriteria, Totals
+from ntm_intranet.reports.documents.district_report import totals_docx
+from ntm_intranet.reports.documents.sheets import board_xlsx, totals_xlsx
+from ntm_intranet.reports.texts import state_text
+
+from .issuers import COORDINATOR
 
 TODAY = date(2015, 6, 22)
 AGENCY_DUE, COMMUNE_DUE = date(2015, 6, 20), date(2015, 6, 25)
@@ -108,7 +112,8 @@ def test_safe_text_neutralises_formulas_and_keeps_numbers(value, expected):
 
 
 def _campaign() -> Campaign:
-    return Campaign(**{k: CAMPAIGN[k] for k in ("title", "doc_number", "doc_date", "period_start", "period_end")})
+    return Campaign(**{k: CAMPAIGN[k] for k in ("title", "doc_number", "doc_date", "period_start", "period_end")},
+                    issuer="Ủy ban nhân dân huyện Đakrông")
 
 
 def _row(unit_id, code, name, kind, status=None, report=None, meeting=None, last_reminder=None) -> BoardRow:
@@ -222,7 +227,7 @@ def test_exports_stay_vietnamese_for_a_user_reading_the_site_in_english():
         assert str(UNIT_KIND_LABELS[UnitKind.AGENCY]) != "Cơ quan, ban ngành, đoàn thể cấp huyện"
         assert state_text(overdue) == "2 days overdue"
         ws = _open_xlsx(board_xlsx(_board(), _campaign(), TODAY)).active
-        doc = _open_docx(totals_docx(_totals(), _campaign(), TODAY))
+        doc = _open_docx(totals_docx(_totals(), _campaign(), TODAY, COORDINATOR))
         sheet = _open_xlsx(totals_xlsx(_totals(), _campaign(), TODAY))["Tổng hợp số liệu"]
         assert state_text(overdue) == "2 days overdue"  # and stay so after an export
     labour = next(r for r in ws.iter_rows() if r[2].value == "Phòng Lao động – Thương binh và Xã hội")
@@ -363,7 +368,7 @@ def test_totals_leave_the_averages_empty_while_no_commune_has_reported():
     ws = _open_xlsx(totals_xlsx(totals, _campaign(), TODAY))["19 tiêu chí"]
     average = next(r for r in ws.iter_rows() if r[1].value == "Bình quân tiêu chí/xã")
     assert average[21].value is None and average[22].value is None
-    doc = _open_docx(totals_docx(totals, _campaign(), TODAY))
+    doc = _open_docx(totals_docx(totals, _campaign(), TODAY, COORDINATOR))
     criteria = next(t for t in doc.tables if t.cell(0, 1).text == "Xã/thị trấn")
     assert [c.text for c in criteria.rows[-1].cells][21:23] == ["", ""]
 
@@ -390,7 +395,7 @@ def _all_text(doc) -> str:
 
 
 def test_totals_docx_has_the_official_header_and_title():
-    doc = _open_docx(totals_docx(_totals(), _campaign(), TODAY))
+    doc = _open_docx(totals_docx(_totals(), _campaign(), TODAY, COORDINATOR))
     head = doc.tables[0]
     left, right = head.cell(0, 0), head.cell(0, 1)
     assert [p.text for p in left.paragraphs][:2] == ["UBND HUYỆN ĐAKRÔNG", "PHÒNG NÔNG NGHIỆP VÀ PTNT"]
@@ -417,7 +422,7 @@ def _mm(*lengths) -> tuple[int, ...]:
 
 
 def test_totals_docx_is_a4_times_new_roman_with_a_landscape_criteria_section():
-    doc = _open_docx(totals_docx(_totals(), _campaign(), TODAY))
+    doc = _open_docx(totals_docx(_totals(), _campaign(), TODAY, COORDINATOR))
     first, second = doc.sections
     assert _mm(first.page_width, first.page_height) == (210, 297)
     assert first.orientation == WD_ORIENT.PORTRAIT
@@ -434,7 +439,7 @@ def test_totals_docx_is_a4_times_new_roman_with_a_landscape_criteria_section():
 
 
 def test_totals_docx_tables_hold_the_money_and_the_communes():
-    doc = _open_docx(totals_docx(_totals(), _campaign(), TODAY))
+    doc = _open_docx(totals_docx(_totals(), _campaign(), TODAY, COORDINATOR))
     text = _all_text(doc)
     assert "I. Nguồn lực huy động" in text and "II. Kết quả thực hiện 19 tiêu chí" in text
 

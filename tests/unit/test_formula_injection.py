@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from ntm_intranet.exports import sheet as xl
-from ntm_intranet.exports import xlsx
-from ntm_intranet.exports.award_list import AwardListDoc, AwardRow, AwardSection, FormGroup, award_list_xlsx
-from ntm_intranet.exports.cells import cell_value, safe_text
-from ntm_intranet.reports.services import CommuneCriteria
+from ntm_intranet.awards.documents import AwardListDoc, AwardRow, AwardSection, FormGroup, award_list_xlsx
+from ntm_intranet.documents import sheet as xl
+from ntm_intranet.documents.cells import cell_value, safe_text
+from ntm_intranet.letterhead import Issuer
+from ntm_intranet.reports.district_totals import CommuneCriteria
+from ntm_intranet.reports.documents import sheets as xlsx
 
 from .test_exports import COMMUNE_DUE, TODAY, _board, _campaign, _row, _state, _totals
 
@@ -91,11 +92,14 @@ def test_every_cell_a_writer_makes_is_guarded_even_without_safe_text():
 
 
 def test_only_the_sheet_module_makes_cells():
-    """Every writer goes through exports/sheet.py (`cell`, `Sheet.append`), where the guard is."""
-    exports = Path(xl.__file__).parent
+    """Every writer, in whichever room, goes through documents/sheet.py (`cell`, `Sheet.append`), where the
+    guard is."""
+    package = Path(xl.__file__).parents[1]
     direct = re.compile(r"WriteOnlyCell\(|\bws\.append\(|\.cell\(\s*row|\bws\[[^\]]+\]\.value\s*=")
-    offenders = [f"{path.name}: {match.group(0)}" for path in sorted(exports.glob("*.py")) if path.name != "sheet.py"
+    writers = [path for path in sorted(package.rglob("*.py")) if "openpyxl" in path.read_text()]
+    offenders = [f"{path.relative_to(package)}: {match.group(0)}" for path in writers if path.name != "sheet.py"
                  for match in direct.finditer(path.read_text())]
+    assert len(writers) >= 5  # the toolkit, the board and totals, the award list, the proposal, the estimate
     assert offenders == []
 
 
@@ -132,7 +136,9 @@ def test_award_list_xlsx_neutralises_every_field_of_every_line():
     group = FormGroup(form, rows, 345_000 * len(rows))
     doc = AwardListDoc(decision_number="215", decision_date=date(2015, 6, 15), approved=True,
                        signer_name="-Nguyễn Văn Khánh", sections=[AwardSection("Cá nhân", [group], group.subtotal)],
-                       grand_total=group.subtotal, district="=UBND HUYỆN ĐAKRÔNG")
+                       grand_total=group.subtotal,
+                       issuer=Issuer((("=UBND HUYỆN ĐAKRÔNG", True),), "Đakrông", "UBND huyện Đakrông"),
+                       decided_by="Chủ tịch UBND huyện Đakrông")
     data = award_list_xlsx(doc)
     assert_guarded(data, names + places + summaries + [form, "-Nguyễn Văn Khánh", "=UBND HUYỆN ĐAKRÔNG"])
     assert sum(1 for c in cells_of(data) if c.data_type == "f") == 3  # form, section and grand totals

@@ -20,7 +20,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from ntm_intranet.exports.award_list import award_list_docx, award_list_pdf, award_list_xlsx
+from ntm_intranet.awards.documents import award_list_docx, award_list_pdf, award_list_xlsx
 
 from .test_award_exports import _award_doc
 

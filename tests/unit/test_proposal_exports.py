@@ -8,7 +8,7 @@ from datetime import date
 from docx import Document
 from openpyxl import load_workbook
 
-from ntm_intranet.exports.proposal import (
+from ntm_intranet.voting.proposal import (
     ProposalDoc,
     ProposalGroup,
     ProposalRow,
@@ -16,6 +16,8 @@ from ntm_intranet.exports.proposal import (
     proposal_xlsx,
     submission_docx,
 )
+
+from .issuers import DAKRONG, SECRETARY
 
 GK = "Giấy khen của Chủ tịch UBND huyện"
 BK = "Bằng khen của Chủ tịch UBND tỉnh (đề nghị)"
@@ -42,7 +44,8 @@ def _doc(salary: int | None = 1_150_000) -> ProposalDoc:
                                     "Trung ương"],
                        session_title="Phiên họp xét khen thưởng", held_on=date(2015, 7, 8), members_total=11,
                        secretary="Phạm Thị Lụa", base_salary=salary,
-                       salary_basis="Nghị định 66/2013/NĐ-CP" if salary else "", groups=[gk, bk])
+                       salary_basis="Nghị định 66/2013/NĐ-CP" if salary else "", groups=[gk, bk],
+                       issuer=SECRETARY, office_name="Phòng Nội vụ", addressee=DAKRONG.chairman_name)
 
 
 def _rows(data: bytes) -> list[tuple]:

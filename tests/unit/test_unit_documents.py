@@ -6,14 +6,15 @@ import io
 
 from docx import Document
 
-from ntm_intranet.exports.unit_documents import (
+from ntm_intranet.nominations.documents import AchievementReport, achievement_report_docx
+from ntm_intranet.reports.documents.outline import (
     OUTLINE_SECTIONS,
-    AchievementReport,
     CriterionRow,
     ReportOutline,
-    achievement_report_docx,
     report_outline_docx,
 )
+
+from .issuers import DAKRONG
 
 SUBJECT = "Tổng kết phong trào thi đua “Chung sức xây dựng nông thôn mới” giai đoạn 2011–2015"
 
@@ -34,7 +35,9 @@ def _texts(doc) -> list[str]:
 def _commune() -> ReportOutline:
     criteria = [CriterionRow(n, f"Tiêu chí số {n}", met_start=n in (1, 4), met_end=n in (1, 2, 4, 8, 19))
                 for n in range(1, 20)]
-    return ReportOutline(unit_name="Xã Triệu Nguyên", commune=True, place="Triệu Nguyên",
+    return ReportOutline(unit_name="Xã Triệu Nguyên", commune=True, issuer=DAKRONG.commune("Xã Triệu Nguyên"),
+                         district_committee=DAKRONG.committee_name, coordinator="Phòng Nông nghiệp và PTNT huyện",
+                         secretary="Phòng Nội vụ huyện",
                          money_state=25_000_000_000, money_people=350_000_000, money_other=1_600_000_000,
                          labour_days=8_200, land_m2=12_500, trees=1_200, structures_moved=14, road_m=12_500,
                          criteria=criteria)
@@ -87,7 +90,11 @@ def test_the_criteria_table_has_19_rows_and_the_counts():
 
 
 def test_an_agency_has_no_criteria_and_its_head_signs():
-    doc = _open(report_outline_docx(ReportOutline(unit_name="Phòng Tài chính - Kế hoạch")))
+    doc = _open(report_outline_docx(ReportOutline(unit_name="Phòng Tài chính - Kế hoạch",
+                                                  issuer=DAKRONG.unit("Phòng Tài chính - Kế hoạch"),
+                                                  district_committee=DAKRONG.committee_name,
+                                                  coordinator="Phòng Nông nghiệp và PTNT huyện",
+                                                  secretary="Phòng Nội vụ huyện")))
     texts = _texts(doc)
     assert "UBND HUYỆN ĐAKRÔNG" in texts and "PHÒNG TÀI CHÍNH - KẾ HOẠCH" in texts
     assert "Đakrông, ngày … tháng … năm …" in texts
@@ -98,7 +105,8 @@ def test_an_agency_has_no_criteria_and_its_head_signs():
 
 def test_a_households_achievement_report_follows_template_07():
     data = AchievementReport(kind="household", name="Hồ Văn Lìn", form_name="Giấy khen của Chủ tịch UBND huyện",
-                             unit_name="Xã Triệu Nguyên", commune=True, address="thôn Ba Ngào, xã Triệu Nguyên",
+                             unit_name="Xã Triệu Nguyên", commune=True, issuer=DAKRONG.commune("Xã Triệu Nguyên"),
+                             address="thôn Ba Ngào, xã Triệu Nguyên",
                              summary="Hiến 350 m² đất làm đường liên thôn.", money=1_150_000, labour_days=120,
                              land_m2=350, trees=45)
     doc = _open(achievement_report_docx(data))
@@ -126,12 +134,14 @@ def test_a_households_achievement_report_follows_template_07():
 def test_an_individual_and_a_collective_have_their_own_bio_lines():
     person = _texts(_open(achievement_report_docx(AchievementReport(
         kind="individual", name="Nguyễn Văn An", form_name="Bằng khen của Chủ tịch UBND tỉnh",
-        position="Chủ tịch UBND xã", address="UBND xã Tà Rụt", unit_name="Phòng Nội vụ"))))
+        position="Chủ tịch UBND xã", address="UBND xã Tà Rụt", unit_name="Phòng Nội vụ",
+        issuer=DAKRONG.unit("Phòng Nội vụ")))))
     assert "UBND HUYỆN ĐAKRÔNG" in person and "PHÒNG NỘI VỤ" in person
     assert "- Họ và tên: Nguyễn Văn An" in person
     assert "- Chức vụ: Chủ tịch UBND xã" in person
     assert "- Đơn vị công tác: UBND xã Tà Rụt" in person
     group = _texts(_open(achievement_report_docx(AchievementReport(
-        kind="collective", name="Thôn A Vao", form_name="Giấy khen của Chủ tịch UBND huyện", address="xã A Vao"))))
+        kind="collective", name="Thôn A Vao", form_name="Giấy khen của Chủ tịch UBND huyện", address="xã A Vao",
+        issuer=DAKRONG.committee()))))
     assert "- Tên tập thể: Thôn A Vao" in group
     assert "- Địa chỉ: xã A Vao" in group

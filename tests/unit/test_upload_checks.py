@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ntm_intranet.exports.award_list import award_list_pdf
-from ntm_intranet.exports.minutes import minutes_pdf
+from ntm_intranet.awards.documents import award_list_pdf
 from ntm_intranet.storage import CHUNK, PdfActiveContent, sweep_tmp
+from ntm_intranet.voting.documents import minutes_pdf
 
 from ..app.test_uploads import pdf_bytes
 from .test_award_exports import _award_doc, _minutes_doc

@@ -9,8 +9,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from ntm_intranet import letterhead
+from ntm_intranet.awards import rules as award_rules
+from ntm_intranet.awards.rules import Ranked
 from ntm_intranet.voting import rules
-from ntm_intranet.voting.rules import Ranked, Threshold
+from ntm_intranet.voting.rules import Threshold
 
 MORE_THAN_HALF = Threshold(Fraction(1, 2), strict=True)
 AT_LEAST_90 = Threshold(Fraction(9, 10), strict=False)
@@ -143,9 +146,9 @@ def test_the_chart_of_many_candidates_counts_them_per_number_of_agree_votes():
 
 
 def test_vietnamese_numbers_use_a_decimal_comma():
-    assert rules.vn_number(81.818) == "81,8"
-    assert rules.vn_number(Fraction(200, 3), 2) == "66,67"
-    assert rules.vn_number(50, 0) == "50"
+    assert letterhead.decimal(81.818, trim=False) == "81,8"
+    assert letterhead.decimal(Fraction(200, 3), 2, trim=False) == "66,67"
+    assert letterhead.decimal(50, 0, trim=False) == "50"
 
 
 thresholds = st.builds(Threshold, st.builds(Fraction, st.integers(0, 100), st.just(100)), st.booleans())
@@ -261,19 +264,19 @@ def by_key(result) -> dict[int, Ranked]:
 
 
 def test_within_the_quota_everyone_who_passed_is_kept():
-    result = rules.apply_quota([cand(1, 80), cand(2, 70), cand(3, 60)], 5)
+    result = award_rules.apply_quota([cand(1, 80), cand(2, 70), cand(3, 60)], 5)
     assert not result.tie_at_cut
     assert all(r.within_quota and r.note == "Trong hạn mức." for r in result.ranked)
     assert [r.rank for r in result.ranked] == [1, 2, 3]
 
 
 def test_no_quota_keeps_everyone_who_passed():
-    result = rules.apply_quota([cand(i, 50 + i) for i in range(20)], None)
+    result = award_rules.apply_quota([cand(i, 50 + i) for i in range(20)], None)
     assert all(r.within_quota for r in result.ranked) and not result.tie_at_cut
 
 
 def test_beyond_the_quota_the_lower_scores_are_cut_with_a_reason():
-    result = rules.apply_quota([cand(1, 60), cand(2, 90), cand(3, 75), cand(4, 50)], 2)
+    result = award_rules.apply_quota([cand(1, 60), cand(2, 90), cand(3, 75), cand(4, 50)], 2)
     ranked = by_key(result)
     assert [r.key for r in result.ranked] == [2, 3, 1, 4]
     assert ranked[2].within_quota and ranked[3].within_quota
@@ -283,14 +286,14 @@ def test_beyond_the_quota_the_lower_scores_are_cut_with_a_reason():
 
 
 def test_equal_scores_are_separated_by_the_number_of_agree_votes():
-    result = rules.apply_quota([cand(1, 80, agree=7), cand(2, 80, agree=10)], 1)
+    result = award_rules.apply_quota([cand(1, 80, agree=7), cand(2, 80, agree=10)], 1)
     ranked = by_key(result)
     assert ranked[2].within_quota and ranked[2].rank == 1
     assert not ranked[1].within_quota and ranked[1].rank == 2 and not result.tie_at_cut
 
 
 def test_a_tie_at_the_cut_goes_to_the_chair_and_nobody_is_silently_cut():
-    result = rules.apply_quota([cand(1, 90), cand(2, 80), cand(3, 80), cand(4, 70)], 2)
+    result = award_rules.apply_quota([cand(1, 90), cand(2, 80), cand(3, 80), cand(4, 70)], 2)
     ranked = by_key(result)
     assert result.tie_at_cut
     assert ranked[1].within_quota and ranked[1].note == "Trong hạn mức."
@@ -302,7 +305,7 @@ def test_a_tie_at_the_cut_goes_to_the_chair_and_nobody_is_silently_cut():
 
 
 def test_a_tie_entirely_inside_the_quota_is_no_tie_at_the_cut():
-    result = rules.apply_quota([cand(1, 90), cand(2, 90), cand(3, 70)], 2)
+    result = award_rules.apply_quota([cand(1, 90), cand(2, 90), cand(3, 70)], 2)
     ranked = by_key(result)
     assert not result.tie_at_cut
     assert ranked[1].within_quota and ranked[2].within_quota and ranked[1].rank == ranked[2].rank == 1
@@ -310,14 +313,14 @@ def test_a_tie_entirely_inside_the_quota_is_no_tie_at_the_cut():
 
 
 def test_without_scores_the_agree_votes_rank():
-    result = rules.apply_quota([cand(1, None, 9), cand(2, None, 11), cand(3, None, 9)], 1)
+    result = award_rules.apply_quota([cand(1, None, 9), cand(2, None, 11), cand(3, None, 9)], 1)
     ranked = by_key(result)
     assert ranked[2].within_quota and not result.tie_at_cut
     assert ranked[1].rank == ranked[3].rank == 2 and not ranked[1].within_quota
 
 
 def test_candidates_who_failed_the_vote_never_enter_the_quota():
-    result = rules.apply_quota([cand(1, 95, agree=4, passed=False), cand(2, 60)], 3)
+    result = award_rules.apply_quota([cand(1, 95, agree=4, passed=False), cand(2, 60)], 3)
     ranked = by_key(result)
     assert [r.key for r in result.ranked] == [2, 1]
     assert not ranked[1].within_quota and ranked[1].rank is None
@@ -326,7 +329,7 @@ def test_candidates_who_failed_the_vote_never_enter_the_quota():
 
 
 def test_a_quota_of_zero_keeps_nobody_and_flags_no_tie():
-    result = rules.apply_quota([cand(1, 90), cand(2, 80)], 0)
+    result = award_rules.apply_quota([cand(1, 90), cand(2, 80)], 0)
     assert not any(r.within_quota for r in result.ranked) and not result.tie_at_cut
     assert [r.note for r in result.ranked] == ["Ngoài hạn mức 0 (xếp thứ 1).", "Ngoài hạn mức 0 (xếp thứ 2)."]
 
@@ -343,7 +346,7 @@ def candidate_lists(draw):
 
 @given(candidate_lists(), st.one_of(st.none(), st.integers(0, 12)))
 def test_the_quota_never_keeps_more_than_allowed_and_never_silently_cuts_a_tie(candidates, quota):
-    result = rules.apply_quota(candidates, quota)
+    result = award_rules.apply_quota(candidates, quota)
     ranked = result.ranked
     assert sorted(r.key for r in ranked) == list(range(len(candidates)))
     kept = [r for r in ranked if r.within_quota]
@@ -373,7 +376,7 @@ def test_the_quota_never_keeps_more_than_allowed_and_never_silently_cuts_a_tie(c
 
 @given(candidate_lists(), st.integers(1, 12))
 def test_ranks_follow_the_order_of_the_list(candidates, quota):
-    passing = [r for r in rules.apply_quota(candidates, quota).ranked if r.passed]
+    passing = [r for r in award_rules.apply_quota(candidates, quota).ranked if r.passed]
     assert [r.rank for r in passing] == sorted(r.rank for r in passing)
     assert not passing or passing[0].rank == 1
 
@@ -383,12 +386,12 @@ def test_ranks_follow_the_order_of_the_list(candidates, quota):
 
 def test_a_giay_khen_for_a_person_is_rounded_up_to_the_next_ten_thousand():
     # 0,3 × 1.150.000 = 345.000 -> 350.000
-    assert rules.award_amount(Decimal("0.3"), BASE_SALARY, collective=False) == 350_000
+    assert award_rules.award_amount(Decimal("0.3"), BASE_SALARY, collective=False) == 350_000
 
 
 def test_a_collective_receives_twice_the_individual_amount():
     # 2 × 345.000 = 690.000, already a multiple of 10.000
-    assert rules.award_amount(Decimal("0.3"), BASE_SALARY, collective=True) == 690_000
+    assert award_rules.award_amount(Decimal("0.3"), BASE_SALARY, collective=True) == 690_000
 
 
 @pytest.mark.parametrize(("coefficient", "collective", "rounding", "amount"), [
@@ -405,11 +408,11 @@ def test_a_collective_receives_twice_the_individual_amount():
     ("0", False, 10_000, 0),
 ])
 def test_award_money(coefficient, collective, rounding, amount):
-    assert rules.award_amount(Decimal(coefficient), BASE_SALARY, collective, rounding) == amount
+    assert award_rules.award_amount(Decimal(coefficient), BASE_SALARY, collective, rounding) == amount
 
 
 def test_rounding_one_keeps_the_exact_amount_and_rounds_only_fractions_of_a_dong_up():
-    assert rules.award_amount(Decimal("0.333"), 1_000_001, False, 1) == 333_001  # 333.000,333 -> 333.001
+    assert award_rules.award_amount(Decimal("0.333"), 1_000_001, False, 1) == 333_001  # 333.000,333 -> 333.001
 
 
 coefficients = st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False)
@@ -419,7 +422,7 @@ coefficients = st.decimals(min_value=0, max_value=100, places=3, allow_nan=False
        rounding=st.sampled_from([1, 10, 500, 1_000, 10_000, 100_000, 1_000_000]))
 def test_award_money_is_the_product_rounded_up_to_the_rounding(coefficient, salary, collective, rounding):
     raw = coefficient * salary * (2 if collective else 1)
-    amount = rules.award_amount(coefficient, salary, collective, rounding)
+    amount = award_rules.award_amount(coefficient, salary, collective, rounding)
     assert isinstance(amount, int)
     assert amount >= raw
     assert amount < raw + rounding
@@ -429,6 +432,6 @@ def test_award_money_is_the_product_rounded_up_to_the_rounding(coefficient, sala
 @given(coefficient=coefficients, salary=st.integers(1, 50_000_000))
 def test_a_collective_never_receives_less_than_an_individual(coefficient, salary):
     assume(coefficient > 0)
-    single = rules.award_amount(coefficient, salary, False)
-    double = rules.award_amount(coefficient, salary, True)
+    single = award_rules.award_amount(coefficient, salary, False)
+    double = award_rules.award_amount(coefficient, salary, True)
     assert single <= double <= 2 * single

@@ -1,7 +1,7 @@
 """Excel workbooks of the deadline board and the district totals.
 
-Made of the cells and sheets of `sheet.py` (write-only: a board of any size is written in bounded
-memory). Each function returns the finished file as bytes.
+Made of the cells and sheets of the toolkit's `documents/sheet.py` (write-only: a board of any size is
+written in bounded memory). Each function returns the finished file as bytes.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from ..org.models import UNIT_KIND_LABELS
-from ..reports import rules
-from ..reports.models import STATUS_LABELS, Status
-from . import sheet as xl
-from .cells import MONEY_FIELDS, any_counted, commune_status, counted, figure_rows, safe_text
-from .texts import dmy, said
+from ...documents import sheet as xl
+from ...documents.cells import safe_text
+from ...letterhead import dmy, house
+from ...org.models import UNIT_KIND_LABELS
+from .. import rules
+from ..models import STATUS_LABELS, Status
+from ..texts import said
+from .figures import MONEY_FIELDS, any_counted, commune_status, counted, figure_rows
 
-DISTRICT = "UBND HUYỆN ĐAKRÔNG"
 KM_FORMAT = "#,##0.000"
 AVERAGE_FORMAT = "0.0"
 NO_DOSSIER = "Chưa có hồ sơ"
@@ -85,7 +86,7 @@ def _board_xlsx(board, campaign, today: date) -> bytes:
     widths = [6, xl.fit((r.code for r in rows), 10, 16), xl.fit((r.name for r in rows), 24, 40),
               xl.fit(kinds.values(), 12, 30), 13, xl.fit(status_texts, 20, 32), 13,
               xl.fit(status_texts, 20, 32), xl.fit([str(v) for v in STATUS_LABELS.values()] + [NO_DOSSIER], 16, 26), 14]
-    titles = [(DISTRICT, xl.BOLD), (_campaign_line(campaign), None),
+    titles = [(house(campaign).committee_short, xl.BOLD), (_campaign_line(campaign), None),
               (f"Tình hình nộp báo cáo tổng kết đến ngày {dmy(today)}", xl.TITLE_FONT)]
     filter_line = _filter_line(board)
     if filter_line:
@@ -146,7 +147,7 @@ def totals_xlsx(totals, campaign, today: date) -> bytes:
 
 def _figures_sheet(wb: Workbook, totals, campaign, today: date) -> None:
     figures = figure_rows(totals)
-    titles = [(DISTRICT, xl.BOLD), (_campaign_line(campaign), None),
+    titles = [(house(campaign).committee_short, xl.BOLD), (_campaign_line(campaign), None),
               (f"Tổng hợp số liệu báo cáo tổng kết đến ngày {dmy(today)}", xl.TITLE_FONT),
               (units_line(totals), xl.ITALIC)]
     header_row = len(titles) + 2
@@ -184,7 +185,7 @@ def _criteria_sheet(wb: Workbook, totals, campaign, today: date) -> None:
     start_year, end_year = campaign.period_start - 1, campaign.period_end
     headers = (["STT", "Xã/thị trấn"] + numbers
                + [f"Số TC đạt {start_year}", f"Số TC đạt {end_year}", "Tình trạng báo cáo"])
-    titles = [(DISTRICT, xl.BOLD),
+    titles = [(house(campaign).committee_short, xl.BOLD),
               (f"Kết quả thực hiện {len(numbers)} tiêu chí nông thôn mới của các xã, thị trấn đến ngày {dmy(today)}",
                xl.TITLE_FONT),
               (f"“{MET}”: xã đạt tiêu chí năm {end_year}. Chỉ tính các báo cáo đã duyệt hoặc đang chờ duyệt.",

@@ -15,41 +15,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
-from docx.table import _Cell
 from flask_babel import force_locale
 from openpyxl import Workbook
 
+from ..documents import docx as word
+from ..documents import sheet as xl
+from ..documents.cells import safe_text
+from ..documents.pdf import render_pdf
+from ..letterhead import MOTTO, NATION, Issuer, date_words, house, money
 from ..nominations.models import KIND_LABELS, Kind
-from ..templating import money
-from . import sheet as xl
-from .cells import safe_text
-from .docx import (
-    DRAFT,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    NATION,
-    add_paragraph,
-    base_styles,
-    borderless,
-    draft_header,
-    fill_row,
-    header_table,
-    new_table,
-    page,
-    properties,
-    repeat_as_header,
-    to_bytes,
-)
-from .pdf import render_pdf
-from .texts import date_words, document_date
+from .models import AwardStatus
+from .services import grouped
 
-DISTRICT = "UBND HUYỆN ĐAKRÔNG"
-PLACE = "Đakrông"
-MOTTO = "Độc lập – Tự do – Hạnh phúc"
 TITLE = "DANH SÁCH"
 ON_BEHALF = "TM. ỦY BAN NHÂN DÂN"
 SIGNER_TITLE = "CHỦ TỊCH"
@@ -58,7 +37,6 @@ HEADERS = ["STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị (
 FORM_TOTAL = "Cộng"
 GRAND_TOTAL = "Tổng cộng"
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
-AUTHOR = "UBND huyện Đakrông"
 
 
 @dataclass(frozen=True)
@@ -92,8 +70,8 @@ class AwardListDoc:
     sections: list[AwardSection] = field(default_factory=list)
     grand_total: int = 0
     period: str = "2011–2015"
-    district: str = DISTRICT
-    place: str = PLACE
+    issuer: Issuer | None = None   # the People's Committee (letterhead.House.committee)
+    decided_by: str = ""           # "Chủ tịch UBND huyện Đakrông", who signs the decision
     signer_title: str = SIGNER_TITLE
 
     @property
@@ -109,11 +87,11 @@ class AwardListDoc:
         elif "/" not in number:
             number = f"{number}/QĐ-UBND"
         return (f"(Kèm theo Quyết định số {number} {date_words(self.decision_date)} "
-                f"của Chủ tịch UBND huyện {self.place})")
+                f"của {self.decided_by})")
 
     @property
     def date_line(self) -> str:
-        return document_date(self.place, self.decision_date)
+        return self.issuer.date_line(self.decision_date)
 
     @property
     def numbered_sections(self) -> list[tuple[str, AwardSection]]:
@@ -123,8 +101,6 @@ class AwardListDoc:
 
 def from_award_list(award_list, campaign, signer_name: str) -> AwardListDoc:
     """The printable list from a loaded AwardList (entries, their nominations and forms): no query."""
-    from ..awards.services import grouped  # the awards package imports the voting services
-
     with force_locale("vi"):
         groups, grand = grouped(award_list)
         sections = []
@@ -142,8 +118,9 @@ def from_award_list(award_list, campaign, signer_name: str) -> AwardListDoc:
                 forms.append(FormGroup(form.name, rows, subtotal))
             sections.append(AwardSection(str(KIND_LABELS[Kind(group.kind)]), forms, group.total))
     return AwardListDoc(decision_number=award_list.decision_number or "", decision_date=award_list.decision_date,
-                        approved=award_list.status == "approved", signer_name=signer_name, sections=sections,
-                        grand_total=grand, period=f"{campaign.period_start}–{campaign.period_end}")
+                        approved=award_list.status == AwardStatus.APPROVED, signer_name=signer_name, sections=sections,
+                        grand_total=grand, period=f"{campaign.period_start}–{campaign.period_end}",
+                        issuer=house(campaign).committee(), decided_by=house(campaign).chairman_name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,77 +134,52 @@ _ROW_ALIGNS = [_CENTER, _LEFT, _LEFT, _LEFT, _LEFT, _RIGHT]
 
 
 def award_list_docx(data: AwardListDoc) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    page(section, landscape=True)
-    base_styles(doc)
-    if not data.approved:
-        draft_header(section)
-    if data.decision_date:
-        properties(doc, f"Danh sách khen thưởng – {data.decision_line.strip('()')}", AUTHOR, data.decision_date)
-    else:
+    doc = word.new_document(landscape=True, draft=not data.approved,
+                            title=f"Danh sách khen thưởng – {data.decision_line.strip('()')}",
+                            author=data.issuer.author, day=data.decision_date)
+    if not data.decision_date:
         doc.core_properties.title = "Dự thảo danh sách khen thưởng"
         doc.core_properties.language = "vi-VN"
 
-    header_table(doc, [(data.district, True)], "", data.date_line, (Mm(95), Mm(157)), motto=MOTTO)
-    add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_CENTER, before=Pt(12))
-    add_paragraph(doc, data.subtitle, bold=True, align=_CENTER)
-    add_paragraph(doc, data.decision_line, italic=True, align=_CENTER).paragraph_format.space_after = Pt(6)
+    word.header_table(doc, data.issuer.lines, "", data.date_line, (Mm(95), Mm(157)))
+    word.add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_CENTER, before=Pt(12))
+    word.add_paragraph(doc, data.subtitle, bold=True, align=_CENTER)
+    word.add_paragraph(doc, data.decision_line, italic=True, align=_CENTER).paragraph_format.space_after = Pt(6)
 
-    table = new_table(doc, 1, _WIDTHS)
-    fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, _WIDTHS)
+    word.fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     for label, section_data in data.numbered_sections:
         _span_row(table, label, None, bold=True)
         for group in section_data.forms:
             _span_row(table, group.form_name, None, bold=True, italic=True)
             for row in group.rows:
-                fill_row(table.add_row(), [row.stt, row.name, row.position_unit, row.summary, row.form_name,
+                word.fill_row(table.add_row(), [row.stt, row.name, row.position_unit, row.summary, row.form_name,
                                         money(row.amount)], _WIDTHS, TABLE_FONT, aligns=_ROW_ALIGNS)
             _span_row(table, FORM_TOTAL, group.subtotal, italic=True)
         _span_row(table, f"{FORM_TOTAL} {label}", section_data.total, bold=True)
     _span_row(table, GRAND_TOTAL, data.grand_total, bold=True)
 
     _signature(doc, data)
-    return to_bytes(doc)
+    return word.to_bytes(doc)
 
 
 def _span_row(table, label: str, amount: int | None, bold=False, italic=False) -> None:
     """A row whose label spans the table (a heading), or every column but the amount (a total)."""
-    row = table.add_row()
-    tr = row._tr
-    tcs = tr.tc_lst
-    span = len(_WIDTHS) if amount is None else len(_WIDTHS) - 1
-    for tc in tcs[1:span]:
-        tr.remove(tc)
-    first = tcs[0]
-    first.grid_span = span
-    cells = [_Cell(tc, table) for tc in tr.tc_lst]
-    cells[0].width = sum(_WIDTHS[:span], Mm(0))
-    align = _LEFT if amount is None else _RIGHT
-    add_paragraph(cells[0], label, bold=bold, italic=italic, size=TABLE_FONT, align=align, first=True)
-    if amount is not None:
-        cells[1].width = _WIDTHS[-1]
-        add_paragraph(cells[1], money(amount), bold=bold, italic=italic, size=TABLE_FONT, align=_RIGHT, first=True)
+    if amount is None:
+        word.span_row(table, _WIDTHS, [(len(_WIDTHS), label)], TABLE_FONT, bold=bold, italic=italic)
+    else:
+        word.span_row(table, _WIDTHS, [(len(_WIDTHS) - 1, label), (1, money(amount))], TABLE_FONT, bold=bold,
+                 italic=italic, aligns=[_RIGHT, _RIGHT])
 
 
 def _signature(doc, data: AwardListDoc) -> None:
-    usable = Mm(297) - MARGIN_LEFT - MARGIN_RIGHT
-    widths = (usable - Mm(110), Mm(110))
-    table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    borderless(table)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-    cell = table.cell(0, 1)
-    add_paragraph(cell, ON_BEHALF, bold=True, align=_CENTER, before=Pt(12), first=True)
-    add_paragraph(cell, data.signer_title, bold=True, align=_CENTER)
+    _left, cell = word.two_columns(doc, (word.USABLE_LANDSCAPE - Mm(110), Mm(110)))
+    word.add_paragraph(cell, ON_BEHALF, bold=True, align=_CENTER, before=Pt(12), first=True)
+    word.add_paragraph(cell, data.signer_title, bold=True, align=_CENTER)
     for _ in range(4):
-        add_paragraph(cell)
-    add_paragraph(cell, data.signer_name, bold=True, align=_CENTER)
+        word.add_paragraph(cell)
+    word.add_paragraph(cell, data.signer_name, bold=True, align=_CENTER)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,10 +201,10 @@ def award_list_xlsx(data: AwardListDoc) -> bytes:
     ws = sheet.ws
     xl.print_setup(ws, header_rows)
     if not data.approved:
-        ws.oddHeader.right.text = DRAFT
-        titles.append([xl.cell(ws, DRAFT, font=xl.RED_BOLD, border=False)])
+        ws.oddHeader.right.text = word.DRAFT
+        titles.append([xl.cell(ws, word.DRAFT, font=xl.RED_BOLD, border=False)])
     titles += [
-        xl.across(ws, data.district, xl.BOLD, 1, 2) + xl.across(ws, NATION, xl.BOLD, 4, columns)[2:],
+        xl.across(ws, data.issuer.lines[0][0], xl.BOLD, 1, 2) + xl.across(ws, NATION, xl.BOLD, 4, columns)[2:],
         xl.across(ws, MOTTO, xl.BOLD, 4, columns),
         xl.across(ws, data.date_line, xl.ITALIC, 4, columns),
         [],
@@ -313,9 +265,9 @@ def _sum_of(rows: list[int]) -> str | int:
 
 
 def award_list_pdf(data: AwardListDoc) -> bytes:
-    return render_pdf("exports/award_list.html", doc=data, money=money, headers=HEADERS, nation=NATION, motto=MOTTO,
-                      left_lines=[(data.district, True)], left_width="95mm", number="", date_line=data.date_line,
-                      title=TITLE, on_behalf=ON_BEHALF, draft=None if data.approved else DRAFT,
+    return render_pdf("exports/award_list.html", doc=data, money=money, headers=HEADERS,
+                      left_lines=data.issuer.lines, left_width="95mm", number="", date_line=data.date_line,
+                      title=TITLE, on_behalf=ON_BEHALF, draft=None if data.approved else word.DRAFT,
                       form_total=FORM_TOTAL, grand_total=GRAND_TOTAL)
 
 

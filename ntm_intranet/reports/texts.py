@@ -7,16 +7,12 @@ English; outside a request (or in a Vietnamese one) they are the Vietnamese sour
 from __future__ import annotations
 
 import functools
-from datetime import date
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from ..reports import rules
-
-
-def dmy(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+from ..letterhead import dmy
+from . import rules
 
 
 def state_text(state: rules.MilestoneState | None, kind: str = "report") -> str:
@@ -71,20 +67,3 @@ def _meeting_text(state: rules.MilestoneState) -> str:
     if state.code == rules.LATE:
         return ngettext("tổ chức muộn %(num)d ngày", "tổ chức muộn %(num)d ngày", state.days_late or 0)
     return _("đã tổ chức đúng hạn")
-
-
-def date_words(day: date | None) -> str:
-    """"ngày 05 tháng 02 năm 2015"; for no date yet, the blanks of a draft: "ngày … tháng … năm …".
-
-    Decree 30/2020 writes a leading zero only for days below 10 and months below 3.
-    """
-    if day is None:
-        return "ngày … tháng … năm …"
-    day_text = f"{day.day:02d}" if day.day < 10 else str(day.day)
-    month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day_text} tháng {month_text} năm {day.year}"
-
-
-def document_date(place: str, day: date | None) -> str:
-    """The place and date line of an official document: "Đakrông, ngày 05 tháng 02 năm 2015"."""
-    return f"{place}, {date_words(day)}"

@@ -12,13 +12,18 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..letterhead import MOTTO, NATION
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                       trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                              trim_blocks=True, lstrip_blocks=True)
+    # The national name and motto of every PDF come from letterhead.py, never from the caller.
+    environment.globals.update(nation=NATION, motto=MOTTO)
+    return environment
 
 
 def render_html(template: str, **context) -> str:

@@ -1,8 +1,9 @@
-"""A Word draft of the district summary report's tables, laid out as a Vietnamese official document.
+"""Word layout pieces for official documents (DOMAIN.md §8): the toolkit every room's papers use.
 
-Layout of DOMAIN.md §8 (Decree 30/2020): A4, margins 20/20/30/15 mm, Times New Roman, the two-column
-header (issuing body / national motto), place and date, document type and subject; the 19-criteria
-table is an annex-like landscape section. Every page is marked "DỰ THẢO" (draft) in its page header.
+A4 pages and margins, Times New Roman for every script, the two-column header (issuing body / national
+name and motto from letterhead.py, place and date), tables with a repeated header row, paragraphs, the
+"DỰ THẢO" mark, document properties. Plain values in, python-docx objects out: this module knows no
+room, no model and no database; each room's `documents.py` turns its data into these calls.
 """
 
 from __future__ import annotations
@@ -11,36 +12,24 @@ import io
 from datetime import date, datetime, time
 
 from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
-from flask_babel import force_locale
+from docx.table import Table, _Cell
 
-from ..templating import money
-from .cells import any_counted, commune_status, counted, figure_rows
-from .texts import dmy, document_date
-from .xlsx import AVERAGE_LABEL, MET, MET_COUNT_LABEL, criterion_numbers, units_line
+from ..letterhead import MOTTO, NATION
 
 FONT = "Times New Roman"
-PARENT_BODY = "UBND HUYỆN ĐAKRÔNG"
-ISSUING_BODY = "PHÒNG NÔNG NGHIỆP VÀ PTNT"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-PLACE = "Đakrông"
 DRAFT = "DỰ THẢO"
-DOC_TYPE = "BÁO CÁO"
-SECTION_RESOURCES = "I. Nguồn lực huy động"
-SECTION_CRITERIA = "II. Kết quả thực hiện 19 tiêu chí"
 
 A4_SHORT, A4_LONG = Mm(210), Mm(297)
 MARGIN_TOP = MARGIN_BOTTOM = Mm(20)
 MARGIN_LEFT, MARGIN_RIGHT = Mm(30), Mm(15)
-TABLE_FONT = Pt(10)
-CRITERIA_FONT = Pt(9)
+USABLE_PORTRAIT = A4_SHORT - MARGIN_LEFT - MARGIN_RIGHT    # 165 mm
+USABLE_LANDSCAPE = A4_LONG - MARGIN_LEFT - MARGIN_RIGHT    # 252 mm
 
 _TBL_BORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
 _PBDR_SUCCESSORS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -49,18 +38,6 @@ _PBDR_SUCCESSORS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:
                     "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
                     "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 _TRPR_SUCCESSORS = ("w:ins", "w:del", "w:trPrChange")  # the row properties before these come in any order
-
-
-def totals_docx(totals, campaign, today: date) -> bytes:
-    """The district totals as a Word draft (.docx): resources mobilised, then the 19 criteria by commune."""
-    with force_locale("vi"):
-        doc = Document()
-        _setup(doc, campaign, today)
-        _heading_block(doc, campaign, today)
-        _units_paragraph(doc, totals, today)
-        _resources(doc, totals)
-        _criteria(doc, totals, campaign)
-        return to_bytes(doc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,7 +90,7 @@ def draft_header(section) -> None:
     """"DỰ THẢO" at the top right of every page of the section."""
     header = section.header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(header, DRAFT, bold=True, size=Pt(12))
+    run(header, DRAFT, bold=True, size=Pt(12))
 
 
 def properties(doc, title: str, author: str, day: date) -> None:
@@ -126,22 +103,28 @@ def properties(doc, title: str, author: str, day: date) -> None:
     props.revision = 1
 
 
+def new_document(landscape: bool = False, draft: bool = False, title: str = "", author: str = "",
+                 day: date | None = None):
+    """A blank official paper: A4 (landscape for an annex table) with the margins and the Times New Roman
+    of DOMAIN.md §8, "DỰ THẢO" on every page of a draft, and the file's properties once its date is known."""
+    doc = Document()
+    section = doc.sections[0]
+    page(section, landscape=landscape)
+    base_styles(doc)
+    if draft:
+        draft_header(section)
+    if day is not None:
+        properties(doc, title, author, day)
+    return doc
+
+
 def to_bytes(doc) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def _setup(doc, campaign, today: date) -> None:
-    section = doc.sections[0]
-    page(section)
-    base_styles(doc)
-    draft_header(section)
-    properties(doc, f"Dự thảo báo cáo tổng hợp – {campaign.title}", "Phòng Nông nghiệp và PTNT huyện Đakrông",
-               today)
-
-
-def _run(paragraph, text: str, bold=False, italic=False, size=None):
+def run(paragraph, text: str, bold=False, italic=False, size=None):
     run = paragraph.add_run(text)
     run.bold = bold or None
     run.italic = italic or None
@@ -155,7 +138,7 @@ def add_paragraph(container, text: str = "", bold=False, italic=False, size=None
     """A paragraph in the document or a cell; `first` reuses the cell's empty first paragraph."""
     paragraph = container.paragraphs[0] if first else container.add_paragraph()
     if text:
-        _run(paragraph, text, bold=bold, italic=italic, size=size)
+        run(paragraph, text, bold=bold, italic=italic, size=size)
     if align is not None:
         paragraph.alignment = align
     if before is not None:
@@ -238,8 +221,8 @@ def fill_row(row, values, widths, size, bold=False, aligns=None) -> None:
 # Content
 
 
-def header_table(doc, left_lines: list[tuple[str, bool]], number: str, date_text: str, widths: tuple,
-                 indent=None, motto: str = MOTTO, left_rule=Mm(25), right_rule=Mm(64)) -> Table:
+def header_table(doc, left_lines, number: str, date_text: str, widths: tuple, indent=None, left_rule=Mm(25),
+                 right_rule=Mm(64)) -> Table:
     """The two-column header of Decree 30: issuing body (lines of (text, bold), short rule) and number on
     the left; the national name and motto (short rule) and the italic place and date on the right."""
     left_width, right_width = widths
@@ -259,7 +242,7 @@ def header_table(doc, left_lines: list[tuple[str, bool]], number: str, date_text
         add_paragraph(left, text, bold=bold, size=Pt(13), align=center, first=index == 0)
     _short_rule(left, left_rule)
     add_paragraph(right, NATION, bold=True, size=Pt(12), align=center, first=True)
-    add_paragraph(right, motto, bold=True, size=Pt(13), align=center)
+    add_paragraph(right, MOTTO, bold=True, size=Pt(13), align=center)
     _short_rule(right, right_rule)
     add_paragraph(table.cell(1, 0), number, size=Pt(13), align=center, first=True)
     date_line = add_paragraph(table.cell(1, 1), date_text, italic=True, size=Pt(13), align=center, first=True)
@@ -267,88 +250,50 @@ def header_table(doc, left_lines: list[tuple[str, bool]], number: str, date_text
     return table
 
 
-def _heading_block(doc, campaign, today: date) -> None:
-    # "PHÒNG NÔNG NGHIỆP VÀ PTNT" (bold 13) and the national name (bold 12) each on one line need 172 mm,
-    # so the header reaches 7 mm into the 30 mm left margin, as the model documents of Decree 30 do.
-    header_table(doc, [(PARENT_BODY, False), (ISSUING_BODY, True)], "Số:        /BC", document_date(PLACE, today),
-                 (Mm(78), Mm(94)), indent=Mm(-7))
-    center = WD_ALIGN_PARAGRAPH.CENTER
-
-    add_paragraph(doc, DOC_TYPE, bold=True, size=Pt(14), align=center, before=Pt(18))
-    subject = f"{campaign.title} (số liệu tổng hợp – dự thảo)"
-    add_paragraph(doc, subject, bold=True, size=Pt(14), align=center)
-
-
-def _units_paragraph(doc, totals, today: date) -> None:
-    paragraph = add_paragraph(doc, f"{units_line(totals)} Số liệu tính đến ngày {dmy(today)}.", italic=True,
-                           align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(12))
-    paragraph.paragraph_format.first_line_indent = Mm(10)
+def two_columns(doc, widths):
+    """A borderless table of one row and two cells (Nơi nhận / signature, or two signatures)."""
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    borderless(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    return table.cell(0, 0), table.cell(0, 1)
 
 
-def _number_text(value, decimals: int = 0) -> str:
-    """1150000 -> "1.150.000"; 12.5 with 3 decimals -> "12,500" (Vietnamese separators)."""
-    if decimals:
-        whole, _dot, fraction = f"{value:,.{decimals}f}".partition(".")
-        return f"{whole.replace(',', '.')},{fraction}"
-    return money(value)
+def span_row(table, widths, cells: list[tuple[int, str]], size, bold=False, italic=False, aligns=None) -> None:
+    """A row of merged cells: `cells` is [(columns spanned, text)], covering the whole width."""
+    row = table.add_row()
+    tr = row._tr
+    tcs = list(tr.tc_lst)
+    column = 0
+    kept = []
+    for span, _text in cells:
+        first = tcs[column]
+        for tc in tcs[column + 1:column + span]:
+            tr.remove(tc)
+        if span > 1:
+            first.grid_span = span
+        kept.append((first, sum(widths[column:column + span], Mm(0))))
+        column += span
+    for index, ((tc, width), (_span, text)) in enumerate(zip(kept, cells, strict=True)):
+        cell = _Cell(tc, table)
+        cell.width = width
+        align = aligns[index] if aligns else WD_ALIGN_PARAGRAPH.LEFT
+        add_paragraph(cell, text, bold=bold, italic=italic, size=size, align=align, first=True)
 
 
-def _resources(doc, totals) -> None:
-    add_paragraph(doc, SECTION_RESOURCES, bold=True, before=Pt(12)).paragraph_format.space_after = Pt(6)
-    widths = [Mm(95), Mm(35), Mm(35)]
-    figures = figure_rows(totals)
-    table = new_table(doc, 1, widths)
-    fill_row(table.rows[0], ["Nội dung", "Đã duyệt", "Kể cả chờ duyệt"], widths, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
-    aligns = [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.RIGHT]
-    for figure in figures:
-        fill_row(table.add_row(), [figure.label, _number_text(figure.accepted, figure.decimals),
-                                _number_text(figure.with_submitted, figure.decimals)],
-              widths, TABLE_FONT, bold=figure.name == "money_total", aligns=aligns)
-    fill_row(table.add_row(), ["Số báo cáo được tính", str(totals.accepted_units),
-                            str(totals.accepted_units + totals.submitted_units)], widths, TABLE_FONT, aligns=aligns)
-
-
-def _average_text(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
-def _criteria(doc, totals, campaign) -> None:
-    page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)
-
-    numbers = criterion_numbers(totals)
-    start_year, end_year = campaign.period_start - 1, campaign.period_end
-    title = SECTION_CRITERIA if len(numbers) == 19 else f"II. Kết quả thực hiện {len(numbers)} tiêu chí"
-    add_paragraph(doc, title, bold=True)
-    add_paragraph(doc, f"(“{MET}”: xã đạt tiêu chí năm {end_year}; chỉ tính các báo cáo đã duyệt hoặc đang chờ duyệt)",
-               italic=True, size=Pt(11)).paragraph_format.space_after = Pt(6)
-
-    usable = A4_LONG - MARGIN_LEFT - MARGIN_RIGHT
-    fixed = [Mm(10), Mm(38)]
-    tail = [Mm(15), Mm(15), Mm(19)]
-    criterion_width = int((usable - sum(fixed) - sum(tail)) / max(len(numbers), 1))
-    widths = fixed + [criterion_width] * len(numbers) + tail
-    left = [WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT] + [WD_ALIGN_PARAGRAPH.CENTER] * (len(widths) - 2)
-
-    table = new_table(doc, 1, widths)
-    header = (["STT", "Xã/thị trấn"] + [str(n) for n in numbers]
-              + [f"Số TC đạt {start_year}", f"Số TC đạt {end_year}", "Tình trạng báo cáo"])
-    fill_row(table.rows[0], header, widths, CRITERIA_FONT, bold=True)
-    repeat_as_header(table.rows[0])
-    for index, commune in enumerate(totals.communes, 1):
-        reported = counted(commune.status)
-        values = ([index, commune.name] + [MET if n in commune.met_end else "" for n in numbers]
-                  + [commune.count_start if reported else "", commune.count_end if reported else "",
-                     commune_status(commune.status)])
-        fill_row(table.add_row(), values, widths, CRITERIA_FONT, aligns=left)
-    met = [totals.met_per_criterion.get(n, 0) for n in numbers]
-    fill_row(table.add_row(), ["", MET_COUNT_LABEL] + met + ["", "", ""], widths, CRITERIA_FONT, bold=True, aligns=left)
-    averages = [_average_text(totals.average_start), _average_text(totals.average_end)] if any_counted(totals) \
-        else ["", ""]
-    fill_row(table.add_row(), ["", AVERAGE_LABEL] + [""] * len(numbers) + averages + [""],
-          widths, CRITERIA_FONT, bold=True, aligns=left)
-
-    if totals.criteria:
-        legend = add_paragraph(doc, "Tên các tiêu chí: ", bold=True, size=TABLE_FONT, before=Pt(6))
-        _run(legend, "; ".join(f"{c.number}. {c.name}" for c in totals.criteria) + ".", size=TABLE_FONT)
-        legend.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+def signature_pair(doc, width, left: list[tuple[str | None, bool, bool]], right: list[tuple[str | None, bool, bool]],
+                   before=Pt(12)) -> None:
+    """Two borderless columns of (text, bold, italic) lines, centred; a line of None text leaves the four
+    empty lines of a signature (the name, when known, comes after them)."""
+    for cell, lines in zip(two_columns(doc, (width // 2, width // 2)), (left, right), strict=True):
+        for index, (text, bold, italic) in enumerate(lines):
+            if text is None:
+                for _ in range(4):
+                    add_paragraph(cell)
+                continue
+            add_paragraph(cell, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.CENTER,
+                          before=before if index == 0 else None, first=index == 0)

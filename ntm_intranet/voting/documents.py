@@ -11,33 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from flask_babel import force_locale
 
+from ..documents import docx as word
+from ..documents.pdf import render_pdf
+from ..letterhead import Issuer, date_words, decimal, house
 from ..nominations.models import KIND_LABELS, Kind
-from ..voting.rules import vn_number
-from .docx import (
-    NATION,
-    add_paragraph,
-    base_styles,
-    borderless,
-    fill_row,
-    header_table,
-    new_table,
-    page,
-    properties,
-    repeat_as_header,
-    to_bytes,
-)
-from .pdf import render_pdf
-from .texts import date_words, document_date
 
-DISTRICT = "UBND HUYỆN ĐAKRÔNG"
-COUNCIL = "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"
-PLACE = "Đakrông"
-MOTTO = "Độc lập – Tự do – Hạnh phúc"
 TITLE = "BIÊN BẢN"
 NUMBER = "Số:        /BB-HĐTĐKT"
 HEADERS = ["STT", "Tập thể, cá nhân, hộ gia đình", "Hình thức đề nghị", "Phiếu hợp lệ", "Đồng ý", "Không đồng ý",
@@ -78,17 +60,15 @@ class MinutesDoc:
     ballots_returned: int = 0
     written: int = 0      # written opinions of absent members among the ballots
     candidates: list[CandidateResult] = field(default_factory=list)
-    district: str = DISTRICT
-    council: str = COUNCIL
-    town: str = PLACE
+    issuer: Issuer | None = None     # the board (letterhead.House.board)
 
     @property
     def subject(self) -> str:
-        return f"Họp Hội đồng Thi đua – Khen thưởng huyện {self.town}"
+        return f"Họp {self.issuer.author}"
 
     @property
     def date_line(self) -> str:
-        return document_date(self.town, self.held_on)
+        return self.issuer.date_line(self.held_on)
 
     @property
     def body(self) -> list[tuple[str, str]]:
@@ -144,7 +124,7 @@ def from_session(session, campaign, attendance, results, quorum, voters: set[int
             sentence = r.explanation + (f"; {r.quota_note}" if r.quota_note else "")
             candidates.append(CandidateResult(number, nomination.name, str(KIND_LABELS[Kind(nomination.kind)]),
                                               r.form.name, r.agree + r.disagree, r.agree, r.disagree,
-                                              vn_number(r.percent, 1), r.passed, sentence))
+                                              decimal(r.percent, 1, trim=False), r.passed, sentence))
     return MinutesDoc(title=session.title, campaign_title=campaign.title, held_on=session.held_on,
                       time_text=session.time_text or "", place=session.place or "",
                       chair=session.chair.full_name if session.chair else "",
@@ -152,7 +132,8 @@ def from_session(session, campaign, attendance, results, quorum, voters: set[int
                       members_total=quorum.total, present=[a.user.full_name for a in present],
                       absent=[a.user.full_name for a in absent], quorum_text=quorum.explanation,
                       quorum_met=quorum.met, paper=bool(session.paper), ballots_issued=issued,
-                      ballots_returned=returned, written=written, candidates=candidates)
+                      ballots_returned=returned, written=written, candidates=candidates,
+                      issuer=house(campaign).board())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,54 +146,43 @@ _ALIGNS = [_C, _L, _L, _C, _C, _C, _C, _L]
 
 
 def minutes_docx(data: MinutesDoc) -> bytes:
-    doc = Document()
-    page(doc.sections[0])
-    base_styles(doc)
-    if data.held_on:
-        properties(doc, f"Biên bản họp Hội đồng Thi đua – Khen thưởng – {data.title}", "Hội đồng Thi đua – Khen "
-                   f"thưởng huyện {data.town}", data.held_on)
-    header_table(doc, [(data.district, False), (data.council, True)], NUMBER, data.date_line, (Mm(82), Mm(98)),
-                 indent=Mm(-15), motto=MOTTO)
-    add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
-    add_paragraph(doc, data.subject, bold=True, align=_C)
+    doc = word.new_document(title=f"Biên bản họp Hội đồng Thi đua – Khen thưởng – {data.title}",
+                            author=data.issuer.author, day=data.held_on)
+    word.header_table(doc, data.issuer.lines, NUMBER, data.date_line, (Mm(82), Mm(98)), indent=Mm(-15))
+    word.add_paragraph(doc, TITLE, bold=True, size=Pt(14), align=_C, before=Pt(18))
+    word.add_paragraph(doc, data.subject, bold=True, align=_C)
     if data.title:
-        add_paragraph(doc, data.title, bold=True, align=_C)
+        word.add_paragraph(doc, data.title, bold=True, align=_C)
     for label, text in data.body:
-        paragraph = add_paragraph(doc, f"{label}: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
+        paragraph = word.add_paragraph(doc, f"{label}: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
         paragraph.add_run(text)
         paragraph.paragraph_format.first_line_indent = Mm(10)
-    paragraph = add_paragraph(doc, "Kết quả bỏ phiếu: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
+    paragraph = word.add_paragraph(doc, "Kết quả bỏ phiếu: ", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(6))
     paragraph.add_run(data.ballots_line)
     paragraph.paragraph_format.first_line_indent = Mm(10)
     paragraph.paragraph_format.space_after = Pt(6)
 
-    table = new_table(doc, 1, _WIDTHS)
-    fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
-    repeat_as_header(table.rows[0])
+    table = word.new_table(doc, 1, _WIDTHS)
+    word.fill_row(table.rows[0], HEADERS, _WIDTHS, TABLE_FONT, bold=True)
+    word.repeat_as_header(table.rows[0])
     for c in data.candidates:
-        fill_row(table.add_row(), [c.stt, f"{c.name} ({c.kind_label.lower()})", c.form_name, c.valid, c.agree,
+        word.fill_row(table.add_row(), [c.stt, f"{c.name} ({c.kind_label.lower()})", c.form_name, c.valid, c.agree,
                                 c.disagree, c.percent, c.result], _WIDTHS, TABLE_FONT, aligns=_ALIGNS)
 
-    closing = add_paragraph(doc, CLOSING, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(12))
+    closing = word.add_paragraph(doc, CLOSING, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=Pt(12))
     closing.paragraph_format.first_line_indent = Mm(10)
     _signatures(doc, data)
-    return to_bytes(doc)
+    return word.to_bytes(doc)
 
 
 def _signatures(doc, data: MinutesDoc) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    borderless(table)
-    for column in table.columns:
-        column.width = Mm(82)
-        for cell in column.cells:
-            cell.width = Mm(82)
-    for cell, role, name in ((table.cell(0, 0), "THƯ KÝ", data.secretary), (table.cell(0, 1), "CHỦ TRÌ", data.chair)):
-        add_paragraph(cell, role, bold=True, align=_C, before=Pt(12), first=True)
-        add_paragraph(cell, "(Ký, ghi rõ họ tên)", italic=True, align=_C)
+    left, right = word.two_columns(doc, (Mm(82), Mm(82)))
+    for cell, role, name in ((left, "THƯ KÝ", data.secretary), (right, "CHỦ TRÌ", data.chair)):
+        word.add_paragraph(cell, role, bold=True, align=_C, before=Pt(12), first=True)
+        word.add_paragraph(cell, "(Ký, ghi rõ họ tên)", italic=True, align=_C)
         for _ in range(4):
-            add_paragraph(cell)
-        add_paragraph(cell, name, bold=True, align=_C)
+            word.add_paragraph(cell)
+        word.add_paragraph(cell, name, bold=True, align=_C)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,6 +190,6 @@ def _signatures(doc, data: MinutesDoc) -> None:
 
 
 def minutes_pdf(data: MinutesDoc) -> bytes:
-    return render_pdf("exports/minutes.html", doc=data, headers=HEADERS, nation=NATION, motto=MOTTO,
-                      left_lines=[(data.district, False), (data.council, True)], left_width="82mm", number=NUMBER,
+    return render_pdf("exports/minutes.html", doc=data, headers=HEADERS,
+                      left_lines=data.issuer.lines, left_width="82mm", number=NUMBER,
                       date_line=data.date_line, title=TITLE, closing=CLOSING, draft=None)

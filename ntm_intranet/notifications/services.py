@@ -1,4 +1,4 @@
-"""In-app notifications: one row per person, a count in the header, a list page."""
+"""Notifying people: who a unit's reporters are, writing a notification, reading and marking them."""
 
 from __future__ import annotations
 

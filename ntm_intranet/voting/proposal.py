@@ -16,28 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from flask_babel import force_locale
 from openpyxl import Workbook
 
+from ..awards import rules as award_rules
+from ..documents import docx as word
+from ..documents import sheet as xl
+from ..letterhead import BOARD, MOTTO, NATION, Issuer, date_words, house, money
 from ..nominations.models import KIND_LABELS, KIND_ORDER, Kind
-from ..templating import money
-from ..voting import rules as vrules
-from . import sheet as xl
-from .docx import NATION, add_paragraph, base_styles, borderless, header_table, page, properties, to_bytes
-from .texts import date_words, document_date
 
-DISTRICT = "UBND HUYỆN ĐAKRÔNG"
-OFFICE = "PHÒNG NỘI VỤ"
-OFFICE_NAME = "Phòng Nội vụ"
-PLACE = "Đakrông"
-MOTTO = "Độc lập – Tự do – Hạnh phúc"
 LIST_TITLE = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
 SUBMISSION_TITLE = "TỜ TRÌNH"
 SUBMISSION_NUMBER = "Số:        /TTr-NV"
-ADDRESSEE = "Kính gửi: Chủ tịch UBND huyện Đakrông."
 SIGNER_TITLE = "TRƯỞNG PHÒNG"
 HEADERS = ["STT", "Tập thể, cá nhân, hộ gia đình", "Chức vụ, đơn vị (hoặc thôn, xã)", "Tóm tắt thành tích",
            "Đồng ý", "Không đồng ý", "Tỷ lệ đồng ý (%)", "Kết quả bỏ phiếu", "Hội đồng đề nghị",
@@ -98,8 +90,9 @@ class ProposalDoc:
     base_salary: int | None = None
     salary_basis: str = ""
     groups: list[ProposalGroup] = field(default_factory=list)
-    district: str = DISTRICT
-    town: str = PLACE
+    issuer: Issuer | None = None    # the board's standing office (letterhead.House.office)
+    office_name: str = ""           # "Phòng Nội vụ", in running text
+    addressee: str = ""             # "Chủ tịch UBND huyện Đakrông"
 
     @property
     def rows(self) -> list[ProposalRow]:
@@ -135,8 +128,9 @@ class ProposalDoc:
 
 
 def from_session(session, campaign, results, salary=None) -> ProposalDoc:
-    """From loaded objects, no query: `results` is `voting.services.results(session, campaign)`, `salary`
-    the BaseSalary in force on the session date (None when there is none)."""
+    """From loaded objects: `results` is `voting.services.results(session, campaign)`, `salary` the
+    BaseSalary in force on the session date (None when there is none). The issuing office is the unit of
+    the session's secretary (Phòng Nội vụ, the board's standing office)."""
     groups, number = [], 0
     with force_locale("vi"):
         for group in results:
@@ -147,7 +141,7 @@ def from_session(session, campaign, results, salary=None) -> ProposalDoc:
                 proposed = r.proposed
                 amount = 0
                 if proposed and salary is not None:
-                    amount = vrules.award_amount(group.form.coefficient, salary.amount,
+                    amount = award_rules.award_amount(group.form.coefficient, salary.amount,
                                                  nomination.kind == Kind.COLLECTIVE, campaign.money_rounding)
                 where = ", ".join(part for part in (nomination.position, nomination.address) if part)
                 rows.append(ProposalRow(number, nomination.name, nomination.kind, where, nomination.summary,
@@ -156,15 +150,20 @@ def from_session(session, campaign, results, salary=None) -> ProposalDoc:
                                         proposed, amount))
             groups.append(ProposalGroup(group.form.name, group.form.level or "", rows))
     bases = [line.strip().rstrip(";.") for line in (campaign.legal_bases or "").splitlines() if line.strip()]
-    issuer = f" của {campaign.issuer}" if campaign.issuer else ""
+    of_issuer = f" của {campaign.issuer}" if campaign.issuer else ""
+    secretary_unit = session.secretary.unit if session.secretary is not None else None
+    office_name = secretary_unit.name if secretary_unit is not None else BOARD
+    district = house(campaign)
     return ProposalDoc(campaign_title=campaign.title,
-                       plan_line=f"Kế hoạch số {campaign.doc_number} {date_words(campaign.doc_date)}{issuer} về "
+                       plan_line=f"Kế hoạch số {campaign.doc_number} {date_words(campaign.doc_date)}{of_issuer} về "
                                  f"{campaign.title[:1].lower()}{campaign.title[1:]}",
                        legal_bases=bases, period=f"{campaign.period_start}–{campaign.period_end}",
                        session_title=session.title, held_on=session.held_on, members_total=session.members_total,
                        secretary=session.secretary.full_name if session.secretary else "",
                        base_salary=salary.amount if salary is not None else None,
-                       salary_basis=salary.legal_basis if salary is not None else "", groups=groups)
+                       salary_basis=salary.legal_basis if salary is not None else "", groups=groups,
+                       issuer=district.office(office_name), office_name=office_name,
+                       addressee=district.chairman_name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,8 +186,8 @@ def proposal_xlsx(data: ProposalDoc) -> bytes:
     ws = sheet.ws
     xl.print_setup(ws, header_row)
     for cells in (
-        xl.across(ws, data.district, None, 1, 3) + xl.across(ws, NATION, xl.BOLD, 5, columns)[3:],
-        xl.across(ws, OFFICE, xl.BOLD, 1, 3) + xl.across(ws, MOTTO, xl.BOLD, 5, columns)[3:],
+        xl.across(ws, data.issuer.lines[0][0], None, 1, 3) + xl.across(ws, NATION, xl.BOLD, 5, columns)[3:],
+        xl.across(ws, data.issuer.lines[-1][0], xl.BOLD, 1, 3) + xl.across(ws, MOTTO, xl.BOLD, 5, columns)[3:],
         [],
         xl.across(ws, LIST_TITLE, xl.TITLE_FONT, 1, columns),
         xl.across(ws, data.subtitle, xl.BOLD, 1, columns),
@@ -259,18 +258,15 @@ def proposal_lines(data: ProposalDoc) -> list[str]:
 
 def submission_docx(data: ProposalDoc) -> bytes:
     with force_locale("vi"):
-        doc = Document()
-        page(doc.sections[0])
-        base_styles(doc)
-        if data.held_on:
-            properties(doc, f"Tờ trình đề nghị khen thưởng – {data.campaign_title}", OFFICE_NAME + " huyện "
-                       + data.town, data.held_on)
-        header_table(doc, [(data.district, False), (OFFICE, True)], SUBMISSION_NUMBER,
-                     document_date(data.town, None), (Mm(82), Mm(98)), indent=Mm(-15), motto=MOTTO)
+        doc = word.new_document(title=f"Tờ trình đề nghị khen thưởng – {data.campaign_title}",
+                                author=data.issuer.author, day=data.held_on)
+        word.header_table(doc, data.issuer.lines, SUBMISSION_NUMBER, data.issuer.date_line(None), (Mm(82), Mm(98)),
+                     indent=Mm(-15))
         center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
-        add_paragraph(doc, SUBMISSION_TITLE, bold=True, size=Pt(14), align=center, before=Pt(18))
-        add_paragraph(doc, data.subject, bold=True, align=center)
-        add_paragraph(doc, ADDRESSEE, align=center, before=Pt(12)).paragraph_format.space_after = Pt(12)
+        word.add_paragraph(doc, SUBMISSION_TITLE, bold=True, size=Pt(14), align=center, before=Pt(18))
+        word.add_paragraph(doc, data.subject, bold=True, align=center)
+        addressee = word.add_paragraph(doc, f"Kính gửi: {data.addressee}.", align=center, before=Pt(12))
+        addressee.paragraph_format.space_after = Pt(12)
 
         bases = [*LAW_BASES, *data.legal_bases, data.plan_line,
                  f"Biên bản họp Hội đồng Thi đua – Khen thưởng huyện {date_words(data.held_on)}"]
@@ -279,8 +275,9 @@ def submission_docx(data: ProposalDoc) -> bytes:
             _body(doc, f"Căn cứ {basis}{end}", justify, italic=True)
         proposed = [r for r in data.rows if r.proposed]
         _body(doc, f"Qua xét chọn và bỏ phiếu kín, Hội đồng Thi đua – Khen thưởng huyện thống nhất đề nghị khen "
-                   f"thưởng {len(proposed)} trong số {len(data.rows)} trường hợp được xem xét. {OFFICE_NAME} (cơ quan "
-                   f"thường trực Hội đồng) kính trình Chủ tịch UBND huyện xem xét:", justify)
+                   f"thưởng {len(proposed)} trong số {len(data.rows)} trường hợp được xem xét. "
+                   f"{data.office_name} (cơ quan thường trực Hội đồng) kính trình {data.addressee} xem xét:",
+              justify)
         for line in proposal_lines(data):
             _body(doc, line, justify)
         if data.base_salary is not None:
@@ -293,39 +290,32 @@ def submission_docx(data: ProposalDoc) -> bytes:
             _body(doc, f"Có {others} trường hợp không đạt tỷ lệ phiếu đồng ý theo quy định hoặc ngoài chỉ tiêu, "
                        "Hội đồng không đề nghị khen thưởng.", justify)
         _body(doc, "(Có danh sách đề nghị khen thưởng và biên bản họp Hội đồng kèm theo)", justify, italic=True)
-        _body(doc, f"{OFFICE_NAME} kính trình Chủ tịch UBND huyện xem xét, quyết định./.", justify)
+        _body(doc, f"{data.office_name} kính trình {data.addressee} xem xét, quyết định./.", justify)
         _closing(doc, data)
-        return to_bytes(doc)
+        return word.to_bytes(doc)
 
 
 def _body(doc, text: str, align, italic=False, bold_prefix: str | None = None):
     if bold_prefix and text.startswith(bold_prefix):
-        paragraph = add_paragraph(doc, bold_prefix, bold=True, align=align, before=Pt(6))
+        paragraph = word.add_paragraph(doc, bold_prefix, bold=True, align=align, before=Pt(6))
         paragraph.add_run(text[len(bold_prefix):])
     else:
-        paragraph = add_paragraph(doc, text, italic=italic, align=align, before=Pt(6))
+        paragraph = word.add_paragraph(doc, text, italic=italic, align=align, before=Pt(6))
     paragraph.paragraph_format.first_line_indent = Mm(10)
     return paragraph
 
 
 def _closing(doc, data: ProposalDoc) -> None:
     """"Nơi nhận:" at the bottom left, the signature of the head of office at the right."""
-    table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    borderless(table)
-    for column, width in zip(table.columns, (Mm(80), Mm(85)), strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-    left, right = table.cell(0, 0), table.cell(0, 1)
-    add_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
+    left, right = word.two_columns(doc, (Mm(80), Mm(85)))
+    word.add_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=Pt(12), before=Pt(12), first=True)
     for index, recipient in enumerate(RECIPIENTS):
-        add_paragraph(left, f"- {recipient}{'.' if index == len(RECIPIENTS) - 1 else ';'}", size=Pt(11))
+        word.add_paragraph(left, f"- {recipient}{'.' if index == len(RECIPIENTS) - 1 else ';'}", size=Pt(11))
     center = WD_ALIGN_PARAGRAPH.CENTER
-    add_paragraph(right, SIGNER_TITLE, bold=True, align=center, before=Pt(12), first=True)
+    word.add_paragraph(right, SIGNER_TITLE, bold=True, align=center, before=Pt(12), first=True)
     for _ in range(4):
-        add_paragraph(right)
-    add_paragraph(right, data.secretary, bold=True, align=center)
+        word.add_paragraph(right)
+    word.add_paragraph(right, data.secretary, bold=True, align=center)
 
 
 __all__ = ["ProposalDoc", "ProposalGroup", "ProposalRow", "from_session", "proposal_lines",
