@@ -27,13 +27,13 @@ def ntm():
 @with_appcontext
 def seed_demo(if_empty: bool):
     """Load the demo of plan 76/KH-UBND (idempotent). Never on a real installation."""
-    from .seed import load_demo
+    from .demo import seed_demo as build_demo
 
     if if_empty and (db.session.execute(db.select(Unit.id).limit(1)).first()
                      or db.session.execute(db.select(User.id).limit(1)).first()):
         click.echo("Database not empty: demo data not loaded.")
         return
-    added = load_demo()
+    added = build_demo()
     click.echo("Demo data: " + ", ".join(f"{k} +{v}" for k, v in added.items()))
 
 
@@ -131,8 +131,8 @@ def seed_scale(units: int, nominations: int, members: int, criteria: int, seed: 
     """Build a synthetic province-scale campaign (for benchmarks), in a fresh database."""
     import time as _time
 
-    from .scale import seed_scale as build
-    from .scale import seed_session
+    from .demo.scale import seed_scale as build
+    from .demo.scale import seed_session
 
     began = _time.perf_counter()
     result = build(units, seed)

@@ -154,26 +154,50 @@ def upload_dir(app, tmp_path) -> Path:
 @pytest.fixture
 def demo(app):
     """The demo of plan 76/KH-UBND (units, criteria, campaign, one account per role and unit)."""
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo
 
-    load_demo(with_reports=False)
+    seed_demo(with_reports=False)
     return app
 
 
 @pytest.fixture
 def demo_reports(app):
     """The whole demo as on 27/06/2015, the dossiers included (the app's clock is moved to that day)."""
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo
 
     app.config["NTM_TODAY"] = REPORTS_DAY
-    load_demo(with_reports=True)
+    seed_demo(with_reports=True)
     return app
+
+
+@pytest.fixture
+def demo_board(app):
+    """The demo's board as on 27/06/2015 (award forms, eleven members, nominations, the prepared session of
+    08/07/2015) on the demo's units and accounts, without the units' report dossiers or the conference:
+    what the voting tests use of the demo, in half the time."""
+    from ntm_intranet.demo.board import load_demo_board
+    from ntm_intranet.demo.world import build_world
+
+    app.config["NTM_TODAY"] = REPORTS_DAY
+    build_world()
+    load_demo_board()
+    return app
+
+
+@pytest.fixture
+def demo_conference(demo_board):
+    """The demo's board and its conference of 17/07/2015 (programme, draft estimate, invitation list), as on
+    27/06/2015, without the units' report dossiers (the conference takes nothing from them)."""
+    from ntm_intranet.demo.conference import load_demo_conference
+
+    load_demo_conference()
+    return demo_board
 
 
 @pytest.fixture
 def as_user(app):
     """as_user("admin") -> a test client logged in as that demo account."""
-    from ntm_intranet.seed import DEMO_PASSWORD
+    from ntm_intranet.demo import DEMO_PASSWORD
 
     def _client(username, password=DEMO_PASSWORD):
         client = app.test_client()

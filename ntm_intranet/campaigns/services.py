@@ -58,3 +58,20 @@ def delete_milestone(milestone: Milestone) -> None:
     audit.record("milestone_deleted", milestone, before=milestone.as_dict(), summary=milestone.title)
     db.session.delete(milestone)
     db.session.commit()
+
+
+def add_criteria(set_code: str, rows: list[tuple[int, str, str, str]]) -> int:
+    """Load a national criteria set, (number, group number, group name, name) per criterion, or what is
+    missing of it: the numbers already there are left as they are. Returns how many were added."""
+    have = set(db.session.execute(db.select(Criterion.number).filter_by(set_code=set_code)).scalars())
+    added = sorted(number for number, *_rest in rows if number not in have)
+    for number, group_no, group_name, name in rows:
+        if number not in have:
+            db.session.add(Criterion(set_code=set_code, number=number, group_no=group_no, group_name=group_name,
+                                     name=name))
+    if added:
+        db.session.flush()
+        audit.record("criteria_added", object_type="criterion_set", object_id=set_code,
+                     after={"numbers": added}, summary=f"{set_code}: {len(added)}")
+    db.session.commit()
+    return len(added)

@@ -58,17 +58,26 @@ def save_criterion(criterion: ScoringCriterion, data: dict, expected_version: in
     return criterion
 
 
-def set_board(campaign, user_ids: list[int]) -> None:
+def set_board(campaign, user_ids: list[int], board_roles: dict[int, str] | None = None) -> None:
+    """The board's members, added in the order given; `board_roles` (user id -> "Chủ tịch Hội đồng"...)
+    sets the role each holds on the board, for new and current members alike."""
     current = {m.user_id: m for m in board_members(campaign)}
     allowed = {u.id for u in eligible_users()}
     wanted = {uid for uid in user_ids if uid in allowed}
+    roles = board_roles or {}
     for uid, member in current.items():
         if uid not in wanted:
             db.session.delete(member)
-    for uid in wanted - set(current):
-        db.session.add(BoardMember(campaign_id=campaign.id, user_id=uid))
+        elif uid in roles:
+            member.board_role = roles[uid]
+    for uid in dict.fromkeys(user_ids):
+        if uid in wanted and uid not in current:
+            db.session.add(BoardMember(campaign_id=campaign.id, user_id=uid, board_role=roles.get(uid, "")))
+    after = {"members": sorted(wanted)}
+    if roles:
+        after["roles"] = {str(uid): role for uid, role in sorted(roles.items()) if uid in wanted}
     audit.record("board_members_set", object_type="campaign", object_id=campaign.id,
-                 before={"members": sorted(current)}, after={"members": sorted(wanted)})
+                 before={"members": sorted(current)}, after=after)
     db.session.commit()
 
 
@@ -198,3 +207,19 @@ def base_salary_on(day: date) -> BaseSalary | None:
     """The lương cơ sở in force on a day (the latest one effective on or before it)."""
     return db.session.execute(db.select(BaseSalary).filter(BaseSalary.effective_from <= day)
                               .order_by(BaseSalary.effective_from.desc())).scalars().first()
+
+
+def add_base_salary(effective_from: date, amount: int, legal_basis: str) -> BaseSalary:
+    """A new base salary (lương cơ sở) in force from a date: award money follows the one in force on a
+    decision's date."""
+    if amount <= 0:
+        raise NominationError(_("Mức lương cơ sở phải lớn hơn 0."))
+    if db.session.execute(db.select(BaseSalary.id).filter_by(effective_from=effective_from)).first():
+        raise NominationError(_("Đã có mức lương cơ sở áp dụng từ ngày %(d)s.", d=effective_from.strftime("%d/%m/%Y")))
+    salary = BaseSalary(effective_from=effective_from, amount=amount, legal_basis=legal_basis)
+    db.session.add(salary)
+    db.session.flush()
+    audit.record("base_salary_added", salary, after={"effective_from": effective_from.isoformat(), "amount": amount,
+                                                     "legal_basis": legal_basis}, summary=legal_basis)
+    db.session.commit()
+    return salary

@@ -269,7 +269,7 @@ def test_every_admin_change_leaves_an_event_in_the_audit_log_dated_dd_mm_yyyy(ap
     assert re.findall(r"<td><code>([a-z_]+)</code></td>", only_resets) == ["password_reset"]
 
 
-def test_the_coordinator_reads_the_reports_part_of_the_audit_log_only(demo_reports, as_user):
+def test_the_coordinator_reads_the_reports_part_of_the_audit_log_only(demo, as_user):
     from ..conftest import post
 
     coordinator = as_user("nnptnt")

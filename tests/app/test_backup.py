@@ -35,11 +35,11 @@ KEY_COLUMNS = {User: ("id", "username", "password_hash", "unit_id", "active"), U
 @pytest.fixture
 def source(app, tmp_path):
     """The whole demo (reports and board dossiers with their uploaded files) in its own upload folder."""
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo
 
     app.config["NTM_UPLOAD_DIR"] = str(tmp_path / "uploads")
     app.config["NTM_TODAY"] = REPORTS_DAY
-    load_demo(with_reports=True)
+    seed_demo(with_reports=True)
     return app
 
 

@@ -76,7 +76,7 @@ def _sheet(app, session_id: int, voter: int) -> dict:
 
 
 def _client(app, username):
-    from ntm_intranet.seed import DEMO_PASSWORD
+    from ntm_intranet.demo import DEMO_PASSWORD
 
     client = app.test_client()
     assert post(client, "/login", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
@@ -109,7 +109,7 @@ class _Collect(logging.Handler):
 @pytest.fixture
 def instance(tmp_path):
     """A database of the suite's kind for this test alone, brought to the current schema, with the demo."""
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo as load_demo
 
     url, cleanup = _empty_database(tmp_path)
     app = make_app(SQLALCHEMY_DATABASE_URI=url, NTM_UPLOAD_DIR=str(tmp_path / "uploads"), NTM_TODAY=date(2015, 6, 27))

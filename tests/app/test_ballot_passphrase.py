@@ -310,7 +310,7 @@ def test_migration_0007_moves_written_counts_off_the_ballots_and_refuses_an_open
     the ballots); an electronic session still open (plaintext ballots) stops the upgrade with a message."""
     from flask_migrate import downgrade, upgrade
 
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo as load_demo
 
     from ..conftest import make_app
     from .test_migrations import _empty_database

@@ -18,8 +18,8 @@ from werkzeug.serving import make_server
 
 from ntm_intranet.audit import AuditEvent
 from ntm_intranet.auth.models import User
+from ntm_intranet.demo import DEMO_PASSWORD
 from ntm_intranet.extensions import db
-from ntm_intranet.seed import DEMO_PASSWORD
 from ntm_intranet.voting.models import Attendance, Ballot, BallotScore, SealedSheet, VoteRecord
 
 from ..conftest import CLOSE_FORM, OPEN_FORM, post
@@ -35,9 +35,9 @@ HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 
 @pytest.fixture
-def board_day(demo_reports):
-    demo_reports.config["NTM_TODAY"] = BOARD_DAY
-    return demo_reports
+def board_day(demo_board):
+    demo_board.config["NTM_TODAY"] = BOARD_DAY
+    return demo_board
 
 
 def open_session(as_user, present=PRESENT):

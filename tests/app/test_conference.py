@@ -47,9 +47,9 @@ WAITING = "Dự toán đang chờ Phòng Tài chính – Kế hoạch thẩm đ�
 
 
 @pytest.fixture
-def conference_day(demo_reports):
-    demo_reports.config["NTM_TODAY"] = CONFERENCE_DAY
-    return demo_reports
+def conference_day(demo_conference):
+    demo_conference.config["NTM_TODAY"] = CONFERENCE_DAY
+    return demo_conference
 
 
 # Helpers ----------------------------------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_the_coordinator_creates_the_conference_and_its_agenda(demo, as_user):
 # The budget estimate ----------------------------------------------------------------------------
 
 
-def test_the_demo_estimate_is_a_draft_without_award_money_until_the_list_is_approved(demo_reports, as_user):
+def test_the_demo_estimate_is_a_draft_without_award_money_until_the_list_is_approved(demo_conference, as_user):
     page = as_user("nnptnt").get("/conference/estimate")
     html = text(page)
     assert page.status_code == 200 and "Đang lập" in html
@@ -240,7 +240,7 @@ def test_the_demo_estimate_is_a_draft_without_award_money_until_the_list_is_appr
     assert "16.600.000" in chair_page and "Thêm khoản chi" not in chair_page and "Gửi thẩm định" not in chair_page
 
 
-def test_a_line_costs_quantity_times_price_and_bad_figures_are_refused(demo_reports, as_user):
+def test_a_line_costs_quantity_times_price_and_bad_figures_are_refused(demo_conference, as_user):
     coordinator = as_user("nnptnt")
     added = post(coordinator, "/conference/estimate/lines", line_form())
     assert added.status_code == 302
@@ -338,7 +338,7 @@ def submitted_estimate(coordinator):
     assert conference().estimate.status == "submitted"
 
 
-def test_finance_adjusts_line_by_line_approves_and_the_estimate_is_locked(demo_reports, as_user):
+def test_finance_adjusts_line_by_line_approves_and_the_estimate_is_locked(demo_conference, as_user):
     coordinator, finance = as_user("nnptnt"), as_user("tckh")
     submitted_estimate(coordinator)
     assert "Dự toán kinh phí hội nghị tổng kết chờ thẩm định" in notified("tckh")
@@ -410,7 +410,7 @@ def test_finance_adjusts_line_by_line_approves_and_the_estimate_is_locked(demo_r
     assert actions().count("budget_line_adjusted") == 2
 
 
-def test_finance_returns_the_estimate_with_a_reason_and_the_coordinator_sends_it_again(demo_reports, as_user):
+def test_finance_returns_the_estimate_with_a_reason_and_the_coordinator_sends_it_again(demo_conference, as_user):
     coordinator, finance = as_user("nnptnt"), as_user("tckh")
     assert post(finance, "/conference/estimate/approve").status_code == 409  # nothing submitted yet
     submitted_estimate(coordinator)
@@ -442,7 +442,7 @@ def test_finance_returns_the_estimate_with_a_reason_and_the_coordinator_sends_it
     assert actions().count("budget_estimate_submitted") == 2
 
 
-def test_the_estimate_downloads_as_excel_and_word_in_the_official_layout(demo_reports, as_user):
+def test_the_estimate_downloads_as_excel_and_word_in_the_official_layout(demo_conference, as_user):
     coordinator, finance = as_user("nnptnt"), as_user("tckh")
     draft = coordinator.get("/conference/estimate.docx")
     assert draft.status_code == 200 and "du-thao-du-toan-kinh-phi" in draft.headers["Content-Disposition"]
@@ -739,7 +739,7 @@ def test_certificates_print_on_a4_landscape_at_the_measured_positions(conference
 # Costs and the audit ----------------------------------------------------------------------------
 
 
-def test_the_conference_pages_cost_a_fixed_number_of_queries(demo_reports, as_user):
+def test_the_conference_pages_cost_a_fixed_number_of_queries(demo_conference, as_user):
     coordinator = as_user("nnptnt")
     coordinator.get("/conference/estimate")
     with count_queries() as few_lines:
@@ -760,7 +760,7 @@ def test_the_conference_pages_cost_a_fixed_number_of_queries(demo_reports, as_us
     assert len(many_guests) == len(few_guests), (len(few_guests), len(many_guests))
 
 
-def test_the_demo_conference_is_audited_and_the_agenda_items_exist(demo_reports):
+def test_the_demo_conference_is_audited_and_the_agenda_items_exist(demo_conference):
     assert count(ConferenceAgendaItem) == 9 and count(BudgetLine) == 7
     logged = actions()
     assert logged.count("budget_line_added") == 7 and "conference_created" in logged and "invitations_built" in logged

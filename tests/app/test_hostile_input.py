@@ -517,7 +517,7 @@ def test_the_session_cookie_is_httponly_lax_and_secure_with_hsts_when_configured
     assert ("Strict-Transport-Security" in client.get("/login").headers) is secure
 
 
-def test_an_htmx_post_without_the_csrf_token_is_refused_in_vietnamese_and_changes_nothing(demo_reports, as_user):
+def test_an_htmx_post_without_the_csrf_token_is_refused_in_vietnamese_and_changes_nothing(demo, as_user):
     from ntm_intranet.reports.models import Reminder
 
     coordinator = as_user("nnptnt")

@@ -22,6 +22,7 @@ from ntm_intranet.org.models import Unit
 from ntm_intranet.reports import services
 from ntm_intranet.reports.models import ReportFile, Submission
 
+from .. import factories
 from ..conftest import post
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -63,7 +64,8 @@ def audited(action: str) -> int:
     return db.session.scalar(db.select(db.func.count(AuditEvent.id)).filter_by(action=action))
 
 
-def test_a_review_that_races_another_change_of_the_dossier_is_refused_as_stale(demo_reports, as_user, monkeypatch):
+def test_a_review_that_races_another_change_of_the_dossier_is_refused_as_stale(demo, as_user, monkeypatch):
+    factories.submission(db.session.execute(db.select(Unit).filter_by(code="19558")).scalar_one())
     coordinator, uid = as_user("nnptnt"), unit_id("19558")  # a commune's report awaiting review
     version = version_of(coordinator, uid, "/report/review")
     someone_else_meanwhile(monkeypatch, lambda connection, sub: connection.execute(

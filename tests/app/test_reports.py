@@ -19,7 +19,8 @@ from ntm_intranet.notifications.models import Notification
 from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import Reminder, Submission
 
-from ..conftest import post, without_tokens
+from .. import factories
+from ..conftest import PASSWORD, REPORTS_DAY, post, without_tokens
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FIGURES = {"fig-money_state": "25.000.000.000", "fig-money_people": "350.000.000", "fig-money_other": "1.600.000.000",
@@ -151,9 +152,11 @@ def test_a_submitted_report_is_locked_until_reviewed(demo, as_user):
     assert len(db.session.execute(db.select(Submission).filter_by(unit_id=hn.id)).scalar_one().files) == 1
 
 
-def test_a_unit_sees_nothing_of_another_units_dossier(demo_reports, as_user):
-    intruder = as_user("bc-19558")  # Mò Ó
-    target = unit("19567")          # Triệu Nguyên, accepted in the demo
+def test_a_unit_sees_nothing_of_another_units_dossier(app, as_user):
+    factories.campaign()
+    target = factories.unit(name="Xã Triệu Nguyên")
+    factories.submission(target, state="accepted")
+    intruder = as_user(factories.user(unit=factories.unit(name="Xã Mò Ó")).username, PASSWORD)
     file_id = db.session.execute(db.select(Submission).filter_by(unit_id=target.id)).scalar_one().files[0].id
     assert intruder.get(f"/units/{target.id}/report").status_code == 404
     assert intruder.get(f"/files/{file_id}").status_code == 404
@@ -216,7 +219,7 @@ def count_queries():
 
 
 def test_the_board_costs_the_same_number_of_queries_for_35_or_700_units(demo_reports, as_user):
-    from ntm_intranet.scale import seed_scale
+    from ntm_intranet.demo.scale import seed_scale
 
     coordinator = as_user("nnptnt")
     coordinator.get("/board")
@@ -256,7 +259,7 @@ def test_the_board_kept_in_memory_shows_a_change_at_once(demo, as_user):
 
 
 def test_the_totals_page_costs_a_fixed_number_of_queries(demo_reports, as_user):
-    from ntm_intranet.scale import seed_scale
+    from ntm_intranet.demo.scale import seed_scale
 
     coordinator = as_user("nnptnt")
     with count_queries() as small:
@@ -374,11 +377,11 @@ def test_board_and_totals_export_to_excel_and_word(demo_reports, as_user):
 
 
 def test_demo_reports_are_loaded_once_with_real_files(demo_reports, app):
-    from ntm_intranet.seed import load_demo
+    from ntm_intranet.demo import seed_demo
     from ntm_intranet.uploads import path_for
 
     count = db.session.execute(db.select(db.func.count(Submission.id))).scalar_one()
-    assert load_demo()["reports"] == 0
+    assert seed_demo()["reports"] == 0
     assert db.session.execute(db.select(db.func.count(Submission.id))).scalar_one() == count
     accepted = db.session.execute(db.select(Submission).join(Unit).filter(Unit.code == "19567")).scalar_one()
     assert accepted.status == "accepted" and path_for(accepted.files[0].sha256).exists()
@@ -390,12 +393,14 @@ def test_offices_without_a_part_in_reports_do_not_see_the_board(demo, as_user, r
     assert as_user(role_user).get("/board").status_code == 403
 
 
-def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_reports, as_user, app):
-    from ntm_intranet.scale import seed_session
+def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(app, as_user):
+    from ntm_intranet.demo.scale import seed_session
 
+    factories.campaign()
+    factories.unit()
+    secretary = as_user(factories.secretary().username, PASSWORD)
     small = seed_session(5, members=15, criteria=5)
     large = seed_session(2000, members=15, criteria=5)
-    secretary = as_user("noivu")
     secretary.get(f"/sessions/{small}/results")
     app.extensions.pop("ntm_results_cache", None)  # count the queries that work the results out
     with count_queries() as few:
@@ -406,11 +411,15 @@ def test_session_results_cost_a_fixed_number_of_queries_at_2000_candidates(demo_
     assert len(many) == len(few), (len(few), len(many))
 
 
-def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo_reports, as_user):
+def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_units(demo, as_user):
     from ntm_intranet.campaigns.models import Campaign
+    from ntm_intranet.demo.scale import seed_scale
     from ntm_intranet.reports.deadline_board import rollup
-    from ntm_intranet.scale import seed_scale
 
+    demo.config["NTM_TODAY"] = date(2015, 6, 19)  # the demo's world, one agency on time, one late, the rest missing
+    factories.submission(unit("VP"))
+    demo.config["NTM_TODAY"] = REPORTS_DAY
+    factories.submission(unit("TP"))
     coordinator = as_user("nnptnt")
     with count_queries() as small:
         assert coordinator.get("/board/districts").status_code == 200
@@ -443,21 +452,24 @@ def test_the_district_rollup_shows_each_districts_rates_and_drills_down_to_its_u
     assert as_user("bc-19567").get("/board/districts").status_code == 403
 
 
-def test_the_award_list_page_costs_the_same_number_of_queries_for_5_or_2000_names(demo_reports, as_user):
+def test_the_award_list_page_costs_the_same_number_of_queries_for_5_or_2000_names(app, as_user):
     from ntm_intranet.auth.models import User
     from ntm_intranet.awards import services as awards
     from ntm_intranet.campaigns.services import active_campaign
-    from ntm_intranet.scale import seed_session
+    from ntm_intranet.demo.scale import seed_session
     from ntm_intranet.voting.models import BoardSession
 
-    reader = as_user("chutich")
+    factories.campaign()
+    factories.unit()
+    factories.base_salary()
+    chair = factories.chair()
+    chair_id, reader = chair.id, as_user(chair.username, PASSWORD)
 
     def approved_from(candidates: int, number: str, hour: int) -> int:
         session = db.session.get(BoardSession, seed_session(candidates, members=15, criteria=5))
         session.closed_at = datetime(2015, 7, 10, hour)  # the latest closed session: the list comes from it
         db.session.commit()
-        campaign = active_campaign()
-        chair = db.session.execute(db.select(User).filter_by(username="chutich")).scalar_one()
+        campaign, chair = active_campaign(), db.session.get(User, chair_id)
         award_list = awards.propose(campaign, chair)
         awards.approve(award_list, campaign, number, date(2015, 7, 15), chair)
         return len([e for e in award_list.entries if not e.struck])

@@ -27,6 +27,7 @@ from docx import Document
 from openpyxl import Workbook
 
 from ntm_intranet import uploads
+from ntm_intranet.auth.models import User
 from ntm_intranet.extensions import db
 from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import ReportFile, Submission
@@ -362,10 +363,12 @@ def test_a_stale_version_field_is_refused_and_the_page_offers_the_current_one(re
     assert [r.version for r in rows()] == [1, 2]
 
 
-def test_uploading_after_the_report_was_accepted_is_refused(demo_reports, as_user, upload_dir):
+def test_uploading_after_the_report_was_accepted_is_refused(demo, as_user, upload_dir):
+    reporter = db.session.execute(db.select(User).filter_by(username=REPORTER)).scalar_one()
+    factories.submission(reporter.unit, state="accepted", by=reporter)
     client = as_user(REPORTER)
     before = Snapshot(upload_dir)
-    assert before.rows  # the demo dossiers have their files
+    assert before.rows  # the accepted dossier has its file
 
     assert_refused(send(client, pdf_bytes(), "Báo cáo bổ sung.pdf"), ACCEPTED)
 
@@ -637,9 +640,10 @@ def test_a_failed_database_write_keeps_a_file_another_dossier_uses(demo, as_user
     assert_stored_once(upload_dir, data)
 
 
-def test_undoing_an_upload_never_deletes_bytes_a_nomination_file_still_uses(demo_reports):
+def test_undoing_an_upload_never_deletes_bytes_a_nomination_file_still_uses(app):
     from ntm_intranet.nominations.models import NominationFile
 
+    factories.nomination(status="draft")
     shared = db.session.execute(db.select(NominationFile)).scalars().first()
     uploads.discard(uploads.StoredFile(shared.sha256, shared.size, shared.content_type, "x.docx", created=True))
     assert uploads.path_for(shared.sha256).exists()

@@ -50,9 +50,9 @@ ALREADY_VOTED = "Đồng chí đã bỏ phiếu trong phiên họp này; phiếu
 
 
 @pytest.fixture
-def board_day(demo_reports):
-    demo_reports.config["NTM_TODAY"] = BOARD_DAY
-    return demo_reports
+def board_day(demo_board):
+    demo_board.config["NTM_TODAY"] = BOARD_DAY
+    return demo_board
 
 
 # Helpers ----------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def test_closed_results_are_worked_out_once_until_a_rule_they_depend_on_changes(
 
 
 def test_the_results_of_2000_candidates_show_every_one_and_a_bar_per_number_of_votes(board_day, as_user):
-    from ntm_intranet.scale import seed_session
+    from ntm_intranet.demo.scale import seed_session
 
     large = seed_session(2000, members=15, criteria=5)
     page = as_user("noivu").get(f"/sessions/{large}/results")
@@ -745,6 +745,7 @@ def screen(client, n, **fields):
 
 
 def test_the_secretary_screens_with_the_automatic_checks_in_sight(board_day, as_user):
+    screened_by_the_demo = actions().count("nomination_screened")  # the demo's own screenings, through the service
     secretary = as_user("noivu")
     tu = nomination("Hộ ông Nguyễn Văn Tư")  # submitted for a Bằng khen tỉnh with 80 million, minimum 100 million
     page = text(secretary.get(f"/nominations/{tu.id}"))
@@ -778,7 +779,7 @@ def test_the_secretary_screens_with_the_automatic_checks_in_sight(board_day, as_
     assert "Phòng Nội vụ trả lại" in page and "Bổ sung báo cáo thành tích có xác nhận" in page
     # only the secretary screens
     assert screen(as_user("chutich"), tu).status_code == 403
-    assert actions().count("nomination_screened") == 2
+    assert actions().count("nomination_screened") - screened_by_the_demo == 2
 
 
 # The board's configuration ------------------------------------------------------------------------

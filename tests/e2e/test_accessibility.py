@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from ntm_intranet.demo import DEMO_PASSWORD
 from ntm_intranet.extensions import db
-from ntm_intranet.seed import DEMO_PASSWORD
 
 from .conftest import log_in
 

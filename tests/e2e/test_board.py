@@ -22,7 +22,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from ntm_intranet.seed import DEMO_PASSWORD, DEMO_STAFF
+from ntm_intranet.demo.world import DEMO_PASSWORD, DEMO_STAFF
 
 from ..conftest import BALLOT_PASSPHRASE
 from ..factories import board_session

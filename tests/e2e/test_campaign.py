@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ntm_intranet.seed import DEMO_PASSWORD
+from ntm_intranet.demo import DEMO_PASSWORD
 
 from .conftest import log_in
 

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from ntm_intranet.seed import DEMO_PASSWORD
+from ntm_intranet.demo import DEMO_PASSWORD
 
 from ..app.test_voting import BOARD_DAY
 from .arrange import approve_award_list, close_demo_session, opened_demo_session

@@ -24,11 +24,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func
 
 from ntm_intranet.auth.models import User
+from ntm_intranet.demo import DEMO_PASSWORD
 from ntm_intranet.extensions import db
 from ntm_intranet.notifications.models import Notification
 from ntm_intranet.org.models import Unit
 from ntm_intranet.reports.models import ReportFile, Submission
-from ntm_intranet.seed import DEMO_PASSWORD
 
 from .conftest import log_in
 

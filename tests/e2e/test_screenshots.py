@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from ntm_intranet.seed import DEMO_PASSWORD
+from ntm_intranet.demo import DEMO_PASSWORD
 
 from ..app.test_voting import BOARD_DAY
 from .arrange import approve_award_list, cast_sheet, close_demo_session, demo_ids, opened_demo_session

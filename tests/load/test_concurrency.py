@@ -39,14 +39,14 @@ def _seed(app, sessions: int) -> dict:
     """The demo as on 27/06/2015, plus `sessions` open board sessions with every member present."""
     from ntm_intranet.auth.models import User, UserRole
     from ntm_intranet.campaigns import services as campaigns
+    from ntm_intranet.demo import seed_demo
     from ntm_intranet.extensions import db
     from ntm_intranet.nominations.models import Nomination
     from ntm_intranet.reports.models import Submission
-    from ntm_intranet.seed import load_demo
     from ntm_intranet.voting import services as voting
 
     with app.test_request_context("/"):
-        load_demo(with_reports=True)
+        seed_demo(with_reports=True)
         campaign = campaigns.active_campaign()
         eligible = list(db.session.execute(db.select(Nomination.id).filter_by(status="eligible")
                                            .order_by(Nomination.id)).scalars())
@@ -107,7 +107,7 @@ def close_sessions(session_ids: list[int]) -> None:
 
 
 def _clients(url: str, seeded: dict) -> list:
-    from ntm_intranet.seed import DEMO_PASSWORD
+    from ntm_intranet.demo import DEMO_PASSWORD
 
     reporters = seeded["reporters"][:REPORTERS]
     assert len(reporters) == REPORTERS, "the demo has fewer reporters than the load test needs"

@@ -124,7 +124,7 @@ def wait_for_log(server: Server, text: str, seconds: float = 60) -> None:
 
 
 def logged_in(server: Server, username: str) -> Client:
-    from ntm_intranet.seed import DEMO_PASSWORD
+    from ntm_intranet.demo import DEMO_PASSWORD
 
     client = Client(server.url, username, DEMO_PASSWORD, None, seed=1)
     assert client.login(), client.tally.failures

@@ -15,6 +15,7 @@ from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
 from ntm_intranet.campaigns.models import Campaign, Criterion
+from ntm_intranet.demo.world import CAMPAIGN, CRITERIA
 from ntm_intranet.documents.cells import safe_text
 from ntm_intranet.letterhead import document_date
 from ntm_intranet.reports import rules
@@ -23,7 +24,6 @@ from ntm_intranet.reports.district_totals import CommuneCriteria, Totals
 from ntm_intranet.reports.documents.district_report import totals_docx
 from ntm_intranet.reports.documents.sheets import board_xlsx, totals_xlsx
 from ntm_intranet.reports.texts import state_text
-from ntm_intranet.seed import CAMPAIGN, CRITERIA
 
 from .issuers import COORDINATOR
 

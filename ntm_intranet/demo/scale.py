@@ -2,6 +2,10 @@
 
 `seed_scale(units=N)` writes N reporting units (a province of districts, each with its agencies and
 communes) and their dossiers in every state, with bulk inserts so 10,000 units take seconds.
+
+Unlike the rest of `demo/`, which builds the demo world by calling the services a user's clicks call,
+this module keeps its bulk inserts on purpose: going through the services (one transaction and one
+audit record per change) would take hours for 10,000 units, and a benchmark needs volume, not a story.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, insert
 
-from .campaigns.models import Campaign, Milestone
-from .extensions import db
-from .org.models import Unit, UnitKind
-from .reports.models import Extension, Status, Submission
+from ..campaigns.models import Campaign, Milestone
+from ..extensions import db
+from ..org.models import Unit, UnitKind
+from ..reports.models import Extension, Status, Submission
 
 AGENCIES_PER_DISTRICT = 19
 COMMUNES_PER_DISTRICT = 14
@@ -25,7 +29,7 @@ def _ensure_campaign() -> Campaign:
     campaign = db.session.execute(db.select(Campaign).filter_by(active=True)).scalars().first()
     if campaign is not None:
         return campaign
-    from .seed import CAMPAIGN, MILESTONES
+    from .world import CAMPAIGN, MILESTONES
 
     campaign = Campaign(**CAMPAIGN)
     for kind, title, kinds, due in MILESTONES:
@@ -108,8 +112,8 @@ def _report_versions(campaign: Campaign, rng: random.Random, first_unit_id: int)
 
     from werkzeug.datastructures import FileStorage
 
-    from . import uploads
-    from .reports.models import FileKind, ReportFile
+    from .. import uploads
+    from ..reports.models import FileKind, ReportFile
 
     pdf = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
            b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -141,9 +145,9 @@ def seed_session(candidates: int, members: int = 15, criteria: int = 5, seed: in
     import secrets
     from datetime import date
 
-    from .auth.models import User, UserRole
-    from .nominations.models import AwardForm, BoardMember, Nomination, ScoringCriterion
-    from .voting.models import AgendaItem, Attendance, Ballot, BallotScore, BoardSession, VoteRecord
+    from ..auth.models import User, UserRole
+    from ..nominations.models import AwardForm, BoardMember, Nomination, ScoringCriterion
+    from ..voting.models import AgendaItem, Attendance, Ballot, BallotScore, BoardSession, VoteRecord
 
     rng = random.Random(seed)
     campaign = _ensure_campaign()

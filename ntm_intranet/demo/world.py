@@ -1,6 +1,6 @@
-"""The demo data: plan 76/KH-UBND of Đakrông district (2015), its units, criteria and accounts.
+"""The demo's ground floor: plan 76/KH-UBND of Đakrông district (2015), its units, criteria and accounts.
 
-`load_demo()` is idempotent: what exists (matched by code, number or username) is left as it is, what
+`build_world()` is idempotent: what exists (matched by code, number or username) is left as it is, what
 is missing is added. The demo accounts share one published password and are exempt from the forced
 password change, so a real installation must never load them.
 """
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from .auth.models import User, hash_password
-from .auth.roles import Role
-from .campaigns.models import Campaign, Criterion, Milestone
-from .extensions import db
-from .org import services as org
-from .org.models import Unit, UnitKind
+from ..auth.models import User, hash_password
+from ..auth.roles import Role
+from ..campaigns import services as campaigns
+from ..campaigns.models import Campaign, Milestone
+from ..extensions import db
+from ..org import services as org
+from ..org.models import Unit, UnitKind
 
 DEMO_PASSWORD = "dakrong2015"  # noqa: S105  published in the README on purpose
 
@@ -134,19 +135,19 @@ def reporter_username(code: str) -> str:
     return f"bc-{code.lower()}"
 
 
-def load_demo(with_reports: bool = True) -> dict[str, int]:
-    """Add what is missing of the demo; returns how many rows of each kind were added.
+def build_world() -> dict[str, int]:
+    """Add what is missing of the units, criteria, campaign and accounts; returns how many of each were added.
 
-    With `with_reports`, also the units' dossiers as they stood on 27/06/2015 (once).
+    Everything goes through the services an administrator's clicks call (each audited); what exists,
+    matched by code, number or username, is left as it is, even when an administrator changed it.
     """
-    added = {"units": 0, "criteria": 0, "campaigns": 0, "milestones": 0, "users": 0, "reports": 0, "nominations": 0}
+    added = {"units": 0, "criteria": 0, "campaigns": 0, "milestones": 0, "users": 0}
     units = {u.code: u for u in db.session.execute(db.select(Unit)).scalars()}
 
     def unit(code, name, kind, parent, order):
         if code not in units:
-            units[code] = Unit(code=code, name=name, kind=kind.value, parent=parent, sort_order=order,
-                               active=True)
-            db.session.add(units[code])
+            units[code] = org.save_unit(Unit(), {"code": code, "name": name, "kind": kind.value, "parent": parent,
+                                                 "sort_order": order, "active": True})
             added["units"] += 1
         return units[code]
 
@@ -156,23 +157,18 @@ def load_demo(with_reports: bool = True) -> dict[str, int]:
     for order, (code, name, kind) in enumerate(COMMUNES, start=1):
         unit(code, name, kind, district, order)
 
-    have = set(db.session.execute(db.select(Criterion.number).filter_by(set_code=CRITERIA_SET)).scalars())
-    for number, group, name in CRITERIA:
-        if number not in have:
-            db.session.add(Criterion(set_code=CRITERIA_SET, number=number, group_no=group,
-                                     group_name=CRITERIA_GROUPS[group], name=name))
-            added["criteria"] += 1
+    added["criteria"] = campaigns.add_criteria(CRITERIA_SET, [(number, group, CRITERIA_GROUPS[group], name)
+                                                              for number, group, name in CRITERIA])
 
     campaign = db.session.execute(db.select(Campaign).filter_by(doc_number=CAMPAIGN["doc_number"])) \
         .scalar_one_or_none()
     if campaign is None:
-        campaign = Campaign(**CAMPAIGN)
-        db.session.add(campaign)
+        campaign = campaigns.save_campaign(Campaign(), CAMPAIGN)
         added["campaigns"] += 1
         for kind, title, kinds, due in MILESTONES:
-            campaign.milestones.append(Milestone(kind=kind, title=title, unit_kinds=kinds, due_date=due))
+            campaigns.save_milestone(Milestone(campaign_id=campaign.id),
+                                     {"kind": kind, "title": title, "unit_kinds": kinds, "due_date": due})
             added["milestones"] += 1
-    db.session.flush()
 
     usernames = set(db.session.execute(db.select(User.username)).scalars())
     # One hash for the one published password: scrypt is slow on purpose, 47 times would be felt.
@@ -196,14 +192,17 @@ def load_demo(with_reports: bool = True) -> dict[str, int]:
         account(reporter_username(code), f"Cán bộ báo cáo – {name}", "Công chức phụ trách NTM", [Role.REPORTER],
                 code)
     db.session.commit()
-    if with_reports:
-        from .demo_reports import load_demo_reports
-
-        added["reports"] = load_demo_reports()
-        from .demo_board import load_demo_board
-
-        added["nominations"] = load_demo_board()
-        from .demo_conference import load_demo_conference
-
-        added["conference"] = load_demo_conference()
     return added
+
+
+def the_campaign() -> Campaign:
+    return db.session.execute(db.select(Campaign).filter_by(doc_number=CAMPAIGN["doc_number"])).scalar_one()
+
+
+def people() -> dict[str, User]:
+    """The accounts by username."""
+    return {u.username: u for u in db.session.execute(db.select(User)).scalars()}
+
+
+def units_by_code() -> dict[str, Unit]:
+    return {u.code: u for u in db.session.execute(db.select(Unit)).scalars()}

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from .auth.models import User
-from .campaigns.models import Campaign
-from .conference import estimate as budget
-from .conference import invitations as invites
-from .conference import services
-from .extensions import db
+from ..conference import estimate as budget
+from ..conference import invitations as invites
+from ..conference import services
+from .steps import on_day
+from .world import people, the_campaign
+
+PLANNED_ON = date(2015, 6, 27)  # Phòng NN&PTNT drafts the conference the day the session is prepared
 
 SOURCE = "Ngân sách huyện năm 2015"
 AGENDA = [
@@ -44,10 +45,16 @@ LINES = [
 
 def load_demo_conference() -> int:
     """Create the demo conference once; returns the number of budget lines created (0 when already there)."""
-    campaign = db.session.execute(db.select(Campaign).filter_by(doc_number="76/KH-UBND")).scalar_one()
+    campaign = the_campaign()
     if services.conference_of(campaign) is not None:
         return 0
-    coordinator = db.session.execute(db.select(User).filter_by(username="nnptnt")).scalar_one_or_none()
+    coordinator = people().get("nnptnt")
+    with on_day(PLANNED_ON, coordinator):
+        _plan(campaign, coordinator)
+    return len(LINES)
+
+
+def _plan(campaign, coordinator) -> None:
     conference = services.save_conference(campaign, None, {
         "title": services.default_title(campaign), "held_on": date(2015, 7, 17), "starts_at": time(7, 30),
         "place": "Hội trường UBND huyện Đakrông", "chair": f"Đồng chí {campaign.signer} – Chủ tịch UBND huyện",
@@ -56,6 +63,5 @@ def load_demo_conference() -> int:
         services.add_agenda_item(conference, {"content": content, "speaker": speaker, "minutes": minutes})
     for item, unit, quantity, price, note in LINES:
         budget.add_line(conference.estimate, {"item": item, "unit": unit, "quantity": quantity, "unit_price": price,
-                                                "source": SOURCE, "note": note})
+                                              "source": SOURCE, "note": note})
     invites.build_invitations(conference, campaign, coordinator)
-    return len(LINES)
