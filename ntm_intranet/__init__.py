@@ -14,6 +14,7 @@ from . import proxies
 from .config import load_config
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from .proxies import TrustedProxies
+from .ranges import BoundedInt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     sweep_tmp(Path(app.config["NTM_UPLOAD_DIR"]), app.config["NTM_TMP_MAX_AGE_SECONDS"])
 
+    # An id in a URL is at most a 64-bit integer: /units/99999999999999999999 is a 404, not an OverflowError.
+    app.url_map.converters["int"] = BoundedInt
     # The client's real address for the limiter and the audit log, from the proxies the operator trusts.
     app.wsgi_app = TrustedProxies(app.wsgi_app, proxies.parse(app.config["NTM_TRUSTED_PROXIES"]))
     _init_extensions(app)

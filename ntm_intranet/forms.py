@@ -1,18 +1,22 @@
 """Form pieces every room may use: the base form (every text field NFC-normalised and trimmed before
-validation), the versioned form (a lost race is told, not overwritten), and number fields that read what
-Vietnamese people type (money as 1.150.000, decimals with a comma)."""
+validation, every number and date held within the house's ranges), the versioned form (a lost race is told,
+not overwritten), and number fields that read what Vietnamese people type (money as 1.150.000, decimals
+with a comma)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 from wtforms.widgets import TextInput
 
+from . import ranges
+from .letterhead import dmy, money
 from .text import clean, clean_multiline
 
 
@@ -28,6 +32,30 @@ class BaseForm(FlaskForm):
             if extra:
                 options["filters"] = tuple(unbound_field.kwargs.get("filters", ())) + extra
             return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field's own rules, then the house's ranges (ranges.py) on every number and date, whatever the
+        field's author remembered: nothing out of range ever reaches a service or the database."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            problem = out_of_range(field)
+            if problem:
+                field.errors = [*field.errors, problem] if isinstance(field.errors, list) else [problem]
+                valid = False
+        return valid
+
+
+def out_of_range(field) -> str | None:
+    """The Vietnamese message for a number or date outside the house's ranges, or None."""
+    data = field.data
+    if isinstance(field, IntegerField | DecimalField) and isinstance(data, int | Decimal | float) \
+            and not isinstance(data, bool) and abs(data) > ranges.MAX_MAGNITUDE:
+        return str(_l("Số quá lớn: tối đa %(max)s.", max=money(ranges.MAX_MAGNITUDE)))
+    if isinstance(field, DateField) and isinstance(data, date | datetime):
+        day = data.date() if isinstance(data, datetime) else data
+        if not ranges.FIRST_DAY <= day <= ranges.LAST_DAY:
+            return str(_l("Ngày phải trong khoảng %(a)s – %(b)s.", a=dmy(ranges.FIRST_DAY), b=dmy(ranges.LAST_DAY)))
+    return None
 
 
 def choices(pairs) -> list[SelectChoice]:
