@@ -33,20 +33,29 @@ class BaseForm(FlaskForm):
                 options["filters"] = tuple(unbound_field.kwargs.get("filters", ())) + extra
             return unbound_field.bind(form=form, **options)
 
+    def __init__(self, *args, campaign=None, **kwargs):
+        """`campaign`: a form about a campaign's events holds its dates within the campaign's years (from
+        1 January of its first year to the end of the year after its last, when the summary is held)."""
+        super().__init__(*args, **kwargs)
+        self.date_window = None
+        if campaign is not None and getattr(campaign, "period_start", None) and getattr(campaign, "period_end", None):
+            self.date_window = (date(campaign.period_start, 1, 1), date(campaign.period_end + 1, 12, 31))
+
     def validate(self, extra_validators=None) -> bool:
         """The field's own rules, then the house's ranges (ranges.py) on every number and date, whatever the
         field's author remembered: nothing out of range ever reaches a service or the database."""
         valid = super().validate(extra_validators)
         for field in self:
-            problem = out_of_range(field)
+            problem = out_of_range(field, self.date_window)
             if problem:
                 field.errors = [*field.errors, problem] if isinstance(field.errors, list) else [problem]
                 valid = False
         return valid
 
 
-def out_of_range(field) -> str | None:
-    """The Vietnamese message for a number or date outside the house's ranges, or None."""
+def out_of_range(field, window: tuple[date, date] | None = None) -> str | None:
+    """The Vietnamese message for a number or date outside the house's ranges (and a date outside the
+    campaign's `window`, when the form has one), or None."""
     data = field.data
     if isinstance(field, IntegerField | DecimalField) and isinstance(data, int | Decimal | float) \
             and not isinstance(data, bool) and abs(data) > ranges.MAX_MAGNITUDE:
@@ -55,6 +64,9 @@ def out_of_range(field) -> str | None:
         day = data.date() if isinstance(data, datetime) else data
         if not ranges.FIRST_DAY <= day <= ranges.LAST_DAY:
             return str(_l("Ngày phải trong khoảng %(a)s – %(b)s.", a=dmy(ranges.FIRST_DAY), b=dmy(ranges.LAST_DAY)))
+        if window and not window[0] <= day <= window[1]:
+            return str(_l("Ngày phải trong thời gian của kế hoạch (%(a)s – %(b)s).", a=dmy(window[0]),
+                          b=dmy(window[1])))
     return None
 
 

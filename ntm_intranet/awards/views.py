@@ -78,7 +78,7 @@ def approve(list_id: int):
     award_list = db.session.get(AwardList, list_id)
     if award_list is None or award_list.campaign_id != campaign.id:
         abort(404)
-    form = ApproveForm()
+    form = ApproveForm(campaign=campaign)
     if not form.validate_on_submit():
         return _page(422, " ".join(str(e) for errors in form.errors.values() for e in errors))
     try:

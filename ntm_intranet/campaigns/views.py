@@ -72,7 +72,7 @@ def milestone_form(campaign_id: int, milestone_id: int | None = None):
         milestone = db.session.get(Milestone, milestone_id)
         if milestone is None or milestone.campaign_id != campaign.id:
             abort(404)
-    form = MilestoneForm(obj=milestone if milestone_id else None)
+    form = MilestoneForm(obj=milestone if milestone_id else None, campaign=campaign)
     if request.method == "GET" and milestone_id:
         form.unit_kinds.data = milestone.kinds
     if form.validate_on_submit():

@@ -152,8 +152,8 @@ def upload(unit_id: int):
 @bp.route("/units/<int:unit_id>/report/meeting", methods=["POST"])
 @roles(Role.REPORTER)
 def meeting(unit_id: int):
-    unit, _campaign_, sub = _writable(unit_id)
-    form = MeetingForm()
+    unit, campaign, sub = _writable(unit_id)
+    form = MeetingForm(campaign=campaign)
     if not form.validate_on_submit():
         db.session.rollback()
         return _refused(unit_id, _("Kiểm tra lại ngày tổ chức hội nghị."), meeting_form=form)
@@ -228,7 +228,7 @@ def review(unit_id: int):
 def extension(unit_id: int):
     unit = org.unit_for(current_user, unit_id)
     campaign = _campaign()
-    form = ExtensionForm()
+    form = ExtensionForm(campaign=campaign)
     form.milestone_id.choices = [(m.id, m.title) for m in campaign.milestones_for(unit.kind)]
     if not form.validate_on_submit():
         return _refused(unit_id, _("Kiểm tra lại mốc và ngày gia hạn."), extension_form=form)

@@ -62,7 +62,7 @@ def index():
 @roles(Role.SECRETARY)
 def new():
     campaign = _campaign()
-    form = SessionForm()
+    form = SessionForm(campaign=campaign)
     members = board_members(campaign)
     form.chair_id.choices = choices((m.user_id, m.user.full_name) for m in members)
     eligible = list(db.session.execute(db.select(Nomination).filter_by(

@@ -136,3 +136,16 @@ def test_a_meeting_held_in_the_year_one_is_refused_with_the_range(demo_reports, 
     db.session.expire_all()
     sub = db.session.execute(db.select(Submission).filter_by(unit_id=unit.id)).scalar_one()
     assert sub.meeting_held_on is None or sub.meeting_held_on.year >= 2000
+
+
+def test_a_meeting_date_outside_the_campaigns_years_is_refused_with_them(demo_reports, as_user):
+    from ntm_intranet.org.models import Unit
+
+    from ..html_forms import form_to
+
+    reporter = as_user("bc-19576")
+    unit = db.session.execute(db.select(Unit).filter_by(code="19576")).scalar_one()
+    form = form_to(reporter.get(f"/units/{unit.id}/report").get_data(as_text=True), "/report/meeting")
+    held_field = next(name for name in form.names if name.endswith("held_on"))
+    response = post(reporter, form.action, form.data(**{held_field: "26/06/2030"}))
+    assert "Ngày phải trong thời gian của kế hoạch (01/01/2011 – 31/12/2016)." in response.get_data(as_text=True)

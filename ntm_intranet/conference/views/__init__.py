@@ -75,7 +75,7 @@ def index():
 def edit():
     campaign = _campaign()
     conference = services.conference_of(campaign)
-    form = ConferenceForm(obj=conference)
+    form = ConferenceForm(obj=conference, campaign=campaign)
     if request.method == "GET" and conference is None:
         form.title.data = services.default_title(campaign)
         form.chair.data = f"Đồng chí {campaign.signer} – Chủ tịch UBND huyện" if campaign.signer else ""
