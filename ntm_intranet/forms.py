@@ -58,8 +58,12 @@ def out_of_range(field, window: tuple[date, date] | None = None) -> str | None:
     campaign's `window`, when the form has one), or None."""
     data = field.data
     if isinstance(field, IntegerField | DecimalField) and isinstance(data, int | Decimal | float) \
-            and not isinstance(data, bool) and abs(data) > ranges.MAX_MAGNITUDE:
-        return str(_l("Số quá lớn: tối đa %(max)s.", max=money(ranges.MAX_MAGNITUDE)))
+            and not isinstance(data, bool):
+        # Money and figures (MoneyField, decimals) go to BIGINT and NUMERIC columns, other whole numbers
+        # to INTEGER ones.
+        limit = ranges.MAX_MAGNITUDE if isinstance(field, MoneyField | DecimalField) else ranges.MAX_INTEGER
+        if abs(data) > limit:
+            return str(_l("Số quá lớn: tối đa %(max)s.", max=money(limit)))
     if isinstance(field, DateField) and isinstance(data, date | datetime):
         day = data.date() if isinstance(data, datetime) else data
         if not ranges.FIRST_DAY <= day <= ranges.LAST_DAY:

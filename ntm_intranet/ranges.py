@@ -2,8 +2,10 @@
 
 The rule is one for the whole house, read from each column's type, so a field added later inherits it:
 
-- whole numbers and decimals (money in đồng, labour days, m², trees, counts, coefficients): below 10^15 in
-  size, far inside a 64-bit integer (an OverflowError can never be reached);
+- money and the figures of a dossier or a nomination (đồng, labour days, m², trees: BIGINT columns, the
+  forms' MoneyField) and decimals: below 10^15 in size, far inside a 64-bit integer (an OverflowError can
+  never be reached); other whole numbers (INTEGER columns: counts, positions, years, minutes): what a
+  32-bit integer holds on every database;
 - dates and times: from 01/01/2000 to 31/12/2100;
 - texts: at most the column's length (SQLite does not hold VARCHAR(n) by itself), a long text 100,000
   characters.
@@ -21,6 +23,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Integer, Num
 from werkzeug.routing import IntegerConverter
 
 MAX_MAGNITUDE = 10**15 - 1          # 999.999.999.999.999
+MAX_INTEGER = 2**31 - 1             # an INTEGER column on PostgreSQL
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 MAX_TEXT = 100_000
 # Written by the app alone (hash-chained; its SQLite triggers would not survive a table rebuild).
@@ -30,8 +33,10 @@ UNBOUNDED_TABLES = frozenset({"audit_event", "alembic_version"})
 def condition(column_name: str, type_) -> str | None:
     """The CHECK condition of a column of this type, or None for a type without a range (booleans, JSON)."""
     quoted = f'"{column_name}"'
-    if isinstance(type_, Integer | BigInteger | Numeric):
+    if isinstance(type_, BigInteger | Numeric):
         return f"{quoted} BETWEEN -{MAX_MAGNITUDE} AND {MAX_MAGNITUDE}"
+    if isinstance(type_, Integer):
+        return f"{quoted} BETWEEN -{MAX_INTEGER} AND {MAX_INTEGER}"
     if isinstance(type_, DateTime):
         return f"{quoted} >= '{FIRST_DAY.isoformat()}' AND {quoted} < '{date(LAST_DAY.year + 1, 1, 1).isoformat()}'"
     if isinstance(type_, Date):
