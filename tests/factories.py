@@ -260,7 +260,10 @@ def nomination(of: Campaign | None = None, unit_=None, kind="individual", status
 
 
 def _open(session_, of: Campaign, by) -> None:
-    voting.open_session(session_, of, by)
+    """Opened with the suite's ballot passphrase (tests/conftest.py), as the secretary types it."""
+    from .conftest import BALLOT_PASSPHRASE
+
+    voting.open_session(session_, of, by, passphrase=BALLOT_PASSPHRASE, repeated=BALLOT_PASSPHRASE)
 
 
 def _cast(session_, of: Campaign, member, form: dict) -> None:
@@ -268,7 +271,9 @@ def _cast(session_, of: Campaign, member, form: dict) -> None:
 
 
 def _close(session_, by) -> None:
-    voting.close_session(session_, by)
+    from .conftest import BALLOT_PASSPHRASE
+
+    voting.close_session(session_, by, passphrase=BALLOT_PASSPHRASE)
 
 
 def session(of: Campaign | None = None, items=None, members=None, status="prepared", present=None, votes=None,

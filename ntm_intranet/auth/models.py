@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..versioning import Versioned
 from .roles import HOME_PRIORITY, Role
 
 
@@ -18,7 +17,7 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config.get("NTM_PASSWORD_HASH_METHOD", "scrypt"))
 
 
-class User(Versioned, db.Model):
+class User(db.Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -29,6 +28,10 @@ class User(Versioned, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The version an administrator's edit page was drawn from (versioning.check in org.services.update_user).
+    # Counted by the edits alone, not by SQLAlchemy on every UPDATE: a login writes this row too, and two
+    # logins of one account at the same moment must not refuse each other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     # Rotated at logout and password change: every session of the account ends with it.
     session_token: Mapped[str] = mapped_column(String(64), unique=True,

@@ -83,6 +83,7 @@ def create_user(*, username: str, full_name: str, roles, unit: Unit | None = Non
 def update_user(user: User, *, full_name: str, roles, unit: Unit | None, email: str | None,
                 position: str | None, active: bool, commit: bool = True, expected_version: int | None = None) -> User:
     versioning.check(user, expected_version)
+    user.version = (user.version or 1) + 1
     before = user_dict(user)
     user.full_name = full_name
     user.email = email or None
