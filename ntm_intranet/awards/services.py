@@ -15,7 +15,7 @@ from ..campaigns.models import Campaign
 from ..extensions import db
 from ..nominations import services as nominations
 from ..nominations.models import KIND_ORDER, Kind
-from ..voting import services as voting
+from ..voting import results as voting_results
 from ..voting.models import BoardSession, SessionStatus
 from . import rules
 from .models import AwardEntry, AwardList, AwardStatus
@@ -71,7 +71,7 @@ def propose(campaign: Campaign, user) -> AwardList:
     award_list = AwardList(campaign_id=campaign.id, session_id=session.id, revision=revision,
                            status=AwardStatus.DRAFT.value)
     position = 0
-    for group in voting.results(session, campaign):
+    for group in voting_results.results(session, campaign):
         for r in group.items:
             if r.proposed:
                 award_list.entries.append(AwardEntry(nomination_id=r.item.nomination_id, form_id=group.form.id,

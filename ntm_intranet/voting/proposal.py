@@ -128,7 +128,7 @@ class ProposalDoc:
 
 
 def from_session(session, campaign, results, salary=None) -> ProposalDoc:
-    """From loaded objects: `results` is `voting.services.results(session, campaign)`, `salary` the
+    """From loaded objects: `results` is `voting.results.results(session, campaign)`, `salary` the
     BaseSalary in force on the session date (None when there is none). The issuing office is the unit of
     the session's secretary (Phòng Nội vụ, the board's standing office)."""
     groups, number = [], 0

@@ -25,6 +25,7 @@ from ..web import active_campaign as _campaign
 from ..web import send_document
 from . import documents, sealing, services
 from . import proposal as proposal_documents
+from . import results as tally
 from .models import BoardSession, SessionStatus
 
 bp = Blueprint("voting", __name__)
@@ -308,10 +309,10 @@ def _results_html(session: BoardSession, campaign) -> Markup:
     """
     def draw() -> Markup:
         return Markup(render_template(  # noqa: S704  (a template's output, escaped by Jinja's autoescape)
-            "voting/_results_groups.html", s=session, groups=services.results(session, campaign),
+            "voting/_results_groups.html", s=session, groups=tally.results(session, campaign),
             kinds={kind.value: str(label) for kind, label in KIND_LABELS.items()}, chart_rows=CHART_ROWS))
 
-    return memo.kept(_RESULTS_CACHE, (session.id, str(get_locale())), services.results_stamp(session, campaign),
+    return memo.kept(_RESULTS_CACHE, (session.id, str(get_locale())), tally.results_stamp(session, campaign),
                      draw, _RESULTS_CACHE_SIZE)
 
 
@@ -323,7 +324,7 @@ def minutes(session_id: int, ext: str):
         abort(404)
     session, campaign = _closed_for_documents(session_id, _("Biên bản chỉ lập được khi phiên họp đã kết thúc."))
     data = documents.from_session(session, campaign, services.attendance(session),
-                                  services.results(session, campaign), services.quorum_of(session, campaign),
+                                  tally.results(session, campaign), services.quorum_of(session, campaign),
                                   services.voters(session))
     content = documents.minutes_docx(data) if ext == "docx" else documents.minutes_pdf(data)
     return send_document(content, ext, "bien-ban-hop-hoi-dong", campaign, session.held_on)
@@ -357,4 +358,4 @@ def _closed_for_documents(session_id: int, refusal: str):
 
 def _proposal_data(session, campaign):
     salary = base_salary_on(session.held_on) if session.held_on else None
-    return proposal_documents.from_session(session, campaign, services.results(session, campaign), salary)
+    return proposal_documents.from_session(session, campaign, tally.results(session, campaign), salary)
