@@ -85,7 +85,7 @@ PLAUSIBLE = ["9.223.372.036.854.775.808", "9223372036854775808", "1.000.000.000.
 MEGABYTE = 1_000_000
 BIG = ["a" * MEGABYTE, "9" * MEGABYTE, ("ệ\u202e" * (MEGABYTE // 5)), "x" * 100_000, "Đ" * 5_000]
 FILE_NAMES = [b"bao-cao.pdf", b"bao-cao.pdf", b"bao-cao.pdf", b"C:\\Users\\x\\bao-cao.pdf", "\u202efdp.exe".encode(),
-              b"\xff\xfe.pdf",              b"a\x00b.pdf", b"x" * 300 + b".pdf"]
+              b"\xff\xfe.pdf", b"a\x00b.pdf", b"x" * 300 + b".pdf"]
 
 
 PDF = pdf_bytes("Bien ban hop")
@@ -207,11 +207,25 @@ def encode(body: Body, multipart: bool) -> tuple[bytes, str]:
 
 
 # =====================================================================================================
-# Inputs found once, kept for ever: (action shape, Body). Each runs first whenever a form of that shape
-# is fuzzed, with Hypothesis' @example.
+# Inputs found once, kept for ever: {action shape: [the fields changed from the page's values]}. Each runs
+# first whenever a form of that shape is fuzzed, as one of Hypothesis' @example.
 # =====================================================================================================
 
-REGRESSIONS: dict[str, list[Body]] = {}
+REGRESSIONS: dict[str, list[dict]] = {
+    # The code of another award form of the campaign: IntegrityError on (campaign_id, code), a 500.
+    "/board-config/forms/<id>": [{"code": "BK_TTG"}],
+    "/board-config/forms/new": [{"code": "BK_TTG"}],
+}
+
+
+def regression_body(form: Form, token: str, changes: dict) -> Body:
+    current = current_values(form)
+    pairs = [("csrf_token", token)]
+    for name in fuzzable(form):
+        values = [changes[name]] if name in changes else current.get(name, [])
+        pairs += [(name, value) for value in values]
+    return Body(tuple(pairs), tuple(changes))
+
 
 # =====================================================================================================
 # The walk
@@ -417,9 +431,8 @@ class Fuzzer:
         def one(body):
             self.send(target, body)
 
-        for regression in REGRESSIONS.get(shape(target.form.action), []):
-            pairs = tuple((n, target.token if n == "csrf_token" else v) for n, v in regression.pairs)
-            one = example(body=Body(pairs, regression.hostile, regression.files))(one)
+        for changes in REGRESSIONS.get(shape(target.form.action), []):
+            one = example(body=regression_body(target.form, target.token, changes))(one)
         one()
 
 
