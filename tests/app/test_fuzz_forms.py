@@ -181,7 +181,8 @@ def current_values(form: Form) -> dict[str, list[str]]:
             values[name] = [form.options[name][0]]
     for name, value in form.fields:
         kind = form.kinds.get(name, "text")
-        if not value.strip() and kind in ("text", "textarea", "number", "date", "email", "time", "tel") and \
+        fillable = kind in ("text", "textarea", "number", "date", "email", "time", "tel") or "passphrase" in name
+        if not value.strip() and fillable and \
                 name not in ("version", "next", "back") and "password" not in name:
             value = filler(name, kind)
         values.setdefault(name, []).append(value)
