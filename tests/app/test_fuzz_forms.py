@@ -153,7 +153,7 @@ class Body:
         return ", ".join(parts) or "the page's own values"
 
 
-_DATE_NAME = re.compile(r"(date|_on|_by|_start|_end|_from|_until)$")
+_DATE_NAME = re.compile(r"(date|_on|_by|period_start|period_end|_from|_until)$")
 _NUMBER_NAME = re.compile(r"(money|amount|price|quantity|count|days|m2|trees|minutes|percent|quota|order|_x|_y|"
                           r"points|weight|numerator|denominator|number)")
 
@@ -161,7 +161,7 @@ _NUMBER_NAME = re.compile(r"(money|amount|price|quantity|count|days|m2|trees|min
 def filler(name: str, kind: str) -> str:
     """A valid value for a blank field (a new record's form), so that one hostile field is all that is wrong."""
     if kind == "date" or _DATE_NAME.search(name):
-        return "31/12/2015" if name.endswith(("_end", "_until")) else "27/06/2015"
+        return "31/12/2015" if name.endswith(("period_end", "_until")) else "27/06/2015"
     if kind == "time" or name.endswith("_at"):
         return "08:00"
     if "passphrase" in name:
