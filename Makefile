@@ -12,7 +12,7 @@ MO := translations/en/LC_MESSAGES/messages.mo
 NTM_TODAY ?= 2015-06-27
 export NTM_TODAY
 
-.PHONY: run test test-fast lint install migrate seed messages clean bench bench-exports load screenshots
+.PHONY: run test test-fast lint install migrate seed messages clean bench bench-exports load fuzz screenshots
 
 run: install $(MO) ## venv, install, migrate, demo data if empty, serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade
@@ -60,6 +60,9 @@ bench-exports: install ## time and memory of the award-list writers (Excel, Word
 
 load: install ## the concurrency load test for the full 60 s (`make test` runs it for 10 s)
 	NTM_TODAY= NTM_LOAD_SECONDS=$${NTM_LOAD_SECONDS:-60} $(BIN)/pytest -m load -s $(PYTEST_ARGS)
+
+fuzz: install $(MO) ## the form fuzz test for 10 minutes (`make test` gives it about one; NTM_FUZZ_SECONDS to change)
+	NTM_TODAY= NTM_FUZZ_SECONDS=$${NTM_FUZZ_SECONDS:-600} $(BIN)/pytest tests/app/test_fuzz_forms.py -s $(PYTEST_ARGS)
 
 migrate: install
 	$(FLASK) db upgrade

@@ -14,6 +14,12 @@ class Form:
     method: str
     fields: list[tuple[str, str]] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
+    enctype: str = "application/x-www-form-urlencoded"
+    # What a fuzzer needs to know of each named control: its kind ("text", "number", "date", "select",
+    # "textarea", "checkbox", "file"...), a select's or a radio group's offered values, the file inputs.
+    kinds: dict[str, str] = field(default_factory=dict)
+    options: dict[str, list[str]] = field(default_factory=dict)
+    files: set[str] = field(default_factory=set)
 
     def data(self, **changes) -> dict:
         """The values as a browser would send them, with some changed; a list for repeated names."""
@@ -39,7 +45,8 @@ class _Parser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._form = Form(a.get("action") or "", (a.get("method") or "get").lower())
+            self._form = Form(a.get("action") or "", (a.get("method") or "get").lower(),
+                              enctype=(a.get("enctype") or "application/x-www-form-urlencoded").lower())
             self.forms.append(self._form)
             return
         form = self._form
@@ -49,16 +56,23 @@ class _Parser(HTMLParser):
         if tag == "input" and name:
             form.names.add(name)
             kind = (a.get("type") or "text").lower()
+            form.kinds.setdefault(name, kind)
+            if kind == "file":
+                form.files.add(name)
             if kind in ("checkbox", "radio"):
+                form.options.setdefault(name, []).append(a.get("value") or "on")
                 if "checked" in a:
                     form.fields.append((name, a.get("value") or "on"))
             elif kind not in ("submit", "button", "file", "image", "reset"):
                 form.fields.append((name, a.get("value") or ""))
         elif tag == "select" and name:
             form.names.add(name)
+            form.kinds.setdefault(name, "select")
             self._select, self._select_first, self._selected = name, None, False
         elif tag == "option" and self._select:
             value = a.get("value") or ""
+            if self._form is not None:
+                self._form.options.setdefault(self._select, []).append(value)
             if self._select_first is None:
                 self._select_first = value
             if "selected" in a and not self._selected:
@@ -66,6 +80,7 @@ class _Parser(HTMLParser):
                 self._selected = True
         elif tag == "textarea" and name:
             form.names.add(name)
+            form.kinds.setdefault(name, "textarea")
             self._textarea, self._text = name, []
 
     def handle_endtag(self, tag):
@@ -98,3 +113,21 @@ def form_to(html: str, action_part: str, having: str | None = None, page: str = 
         if form.method == "post" and action_part in form.action and (having is None or having in form.names):
             return form
     raise AssertionError(f"no form posting to {action_part!r}" + (f" with {having!r}" if having else ""))
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href") and "download" not in a:
+            self.links.append(a["href"])
+
+
+def links_of(html: str) -> list[str]:
+    """The page's link targets, in order (not those marked `download`)."""
+    parser = _Links()
+    parser.feed(html)
+    return parser.links

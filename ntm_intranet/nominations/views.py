@@ -231,7 +231,12 @@ def award_form(form_id: int | None = None):
         form.threshold_strict.data = "gt" if award.threshold_strict else "ge"
     if form.validate_on_submit():
         kinds = [k for k in ("collective", "individual", "household") if getattr(form, k).data]
-        if not kinds:
+        clash = db.session.execute(db.select(AwardForm).filter(
+            AwardForm.campaign_id == campaign.id, AwardForm.code == form.code.data,
+            AwardForm.id != (award.id or 0))).scalars().first()
+        if clash is not None:
+            form.code.errors.append(_("Mã này đã dùng cho hình thức “%(n)s”.", n=clash.name))
+        elif not kinds:
             form.collective.errors.append(_("Chọn ít nhất một loại đối tượng."))
         else:
             services.save_award_form(award, {
