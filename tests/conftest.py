@@ -129,7 +129,7 @@ def post(client, url, data=None, **kwargs):
     return client.post(url, data=data, **kwargs)
 
 
-_TOKENS = re.compile(r'((?:name="csrf_token" value|name="csrf-token" content)=")[^"]*"')
+_TOKENS = re.compile(r'((?:name="csrf_token"[^>]*?\bvalue|name="csrf-token" content)=")[^"]*"')
 
 
 def without_tokens(html: str) -> str:
