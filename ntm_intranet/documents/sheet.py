@@ -31,21 +31,26 @@ THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
-ITALIC = Font(italic=True)
+# Times New Roman in every cell, as in the Word papers (Calibri, Excel's own default, is what an office
+# sends back): a cell without a font of its own gets BODY.
+FONT_NAME = "Times New Roman"
+BODY = Font(name=FONT_NAME, size=12)
+BOLD = Font(name=FONT_NAME, size=12, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
+ITALIC = Font(name=FONT_NAME, size=12, italic=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 ACROSS = Alignment(horizontal="centerContinuous", vertical="center")
 NO_WRAP = Alignment(vertical="top")
-RED_BOLD = Font(bold=True, size=14, color="C00000")
-BOLD_ITALIC = Font(bold=True, italic=True)
+RED_BOLD = Font(name=FONT_NAME, bold=True, size=14, color="C00000")
+BOLD_ITALIC = Font(name=FONT_NAME, size=12, bold=True, italic=True)
 
 
 def cell(ws, value, font=None, alignment=None, number_format=None, border=True, fill=None) -> Cell:
     cell = WriteOnlyCell(ws, value=cell_value(value))  # never a formula unless one of our totals
+    font = font if font is not None else BODY
     number_format = number_format if value is not None else None
     # Setting a style looks it up (by hash) in the workbook's style tables: five lookups a cell made a
     # board of 10,000 rows take seconds. A combination is looked up once per workbook, then copied.

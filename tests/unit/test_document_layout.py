@@ -116,3 +116,17 @@ def test_pdf_numbers_pages_from_two():
     assert len(pages) >= 2
     assert pages[1].split()[-1] == "2" and pages[-1].split()[-1] == str(len(pages))
     assert "THƯ KÝ" in pages[-1] and "kết thúc B40" in " ".join(pages[-2:])
+
+
+def test_every_written_cell_of_a_workbook_is_in_times_new_roman():
+    from openpyxl import load_workbook
+
+    from ntm_intranet.awards.documents import award_list_xlsx
+    from ntm_intranet.voting.proposal import proposal_xlsx
+
+    from .test_proposal_exports import _doc as proposal_doc
+
+    for name, data in (("award list", award_list_xlsx(_award_list(5))), ("proposal", proposal_xlsx(proposal_doc()))):
+        sheet = load_workbook(io.BytesIO(data)).active
+        fonts = {cell.font.name for row in sheet.iter_rows() for cell in row if cell.value not in (None, "")}
+        assert fonts == {"Times New Roman"}, (name, fonts)
