@@ -16,7 +16,7 @@ from ntm_intranet.audit import GENESIS, HASHED_FIELDS, AuditEvent, AuditLogIsApp
 from ntm_intranet.extensions import db
 
 from ..conftest import make_app
-from .test_migrations import _empty_database
+from .test_migrations import _drop_database, _empty_database
 
 
 def events() -> list[AuditEvent]:
@@ -250,8 +250,4 @@ def test_the_migration_chains_the_events_already_in_the_log(tmp_path):
                 conn.execute(sa.text("UPDATE audit_event SET summary = 'x'"))
             db.engine.dispose()
     finally:
-        if cleanup:
-            admin, name = cleanup
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        _drop_database(cleanup)

@@ -25,7 +25,7 @@ from ntm_intranet.reports.models import ReportFile
 
 from .. import factories
 from ..conftest import REPORTS_DAY, make_app
-from .test_migrations import _empty_database
+from .test_migrations import _drop_database, _empty_database
 
 KEY_COLUMNS = {User: ("id", "username", "password_hash", "unit_id", "active"), Unit: ("id", "code", "name"),
                AuditEvent: ("id", "action", "prev_hash", "hash"), ReportFile: ("id", "sha256", "size"),
@@ -67,11 +67,7 @@ def fresh(tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    if cleanup:
-        admin, name = cleanup
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    _drop_database(cleanup)
 
 
 def sha256(path: Path) -> str:

@@ -40,7 +40,7 @@ from flask_migrate import upgrade
 from ntm_intranet.extensions import db
 
 from ..conftest import make_app, post
-from .test_migrations import _empty_database
+from .test_migrations import _drop_database, _empty_database
 
 BOARD_DAY = date(2015, 7, 8)
 PASSPHRASE = "Bỏ phiếu kín: không ai biết ai bầu ai"
@@ -122,11 +122,7 @@ def instance(tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    if cleanup:
-        admin, name = cleanup
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    _drop_database(cleanup)
 
 
 def _start(app, url) -> Run:
@@ -614,11 +610,7 @@ def test_no_artifact_of_the_database_backups_or_logs_ties_a_readable_ballot_to_f
         with fresh.app_context():
             db.session.remove()
             db.engine.dispose()
-        if cleanup:
-            admin, name = cleanup
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        _drop_database(cleanup)
 
     # The result is the one of a plaintext tally, and every voter's ballots are there to be tallied.
     assert len(_live_ballots(app, run.session_id, first)) == len(run.truth) - 1  # thanhvien3 not on himself

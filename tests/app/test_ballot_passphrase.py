@@ -313,7 +313,7 @@ def test_migration_0007_moves_written_counts_off_the_ballots_and_refuses_an_open
     from ntm_intranet.demo import seed_demo as load_demo
 
     from ..conftest import make_app
-    from .test_migrations import _empty_database
+    from .test_migrations import _drop_database, _empty_database
 
     url, cleanup = _empty_database(tmp_path)
     app = make_app(SQLALCHEMY_DATABASE_URI=url, NTM_UPLOAD_DIR=str(tmp_path / "uploads"))
@@ -351,8 +351,4 @@ def test_migration_0007_moves_written_counts_off_the_ballots_and_refuses_an_open
                     == "0006_results_indexes"
             db.engine.dispose()
     finally:
-        if cleanup:
-            admin, name = cleanup
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        _drop_database(cleanup)

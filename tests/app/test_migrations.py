@@ -28,6 +28,15 @@ def _empty_database(tmp_path):
     return url.set(database=name).render_as_string(hide_password=False), (admin, name)
 
 
+def _drop_database(cleanup) -> None:
+    """Drop the throwaway PostgreSQL database `_empty_database` made (nothing to do for an SQLite file)."""
+    if cleanup:
+        admin, name = cleanup
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
     url, cleanup = _empty_database(tmp_path)
     try:
@@ -39,8 +48,4 @@ def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
             db.engine.dispose()
         assert diff == [], f"models differ from the migrations; run `flask db migrate`: {diff}"
     finally:
-        if cleanup:
-            admin, name = cleanup
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        _drop_database(cleanup)

@@ -16,7 +16,7 @@ from ntm_intranet.extensions import db
 from ntm_intranet.ranges import MAX_MAGNITUDE, bounded_columns, constraint_name
 
 from ..conftest import make_app, post
-from .test_migrations import _empty_database
+from .test_migrations import _drop_database, _empty_database
 
 
 def _checks_in(url: str) -> set[str]:
@@ -40,11 +40,7 @@ def test_every_bounded_column_has_its_check_in_a_migrated_database(tmp_path):
         missing = expected - _checks_in(url)
         assert not missing, f"columns without their range check in the migrations: {sorted(missing)}"
     finally:
-        if cleanup:
-            admin, name = cleanup
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        _drop_database(cleanup)
 
 
 @pytest.mark.parametrize(("column", "value"), [("sort_order", 10**15), ("sort_order", -(10**15)),
